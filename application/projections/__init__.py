@@ -1,0 +1,1 @@
+"""Read models projected from the event store, and the follower that feeds them."""

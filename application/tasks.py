@@ -1,0 +1,138 @@
+"""Use cases of tasks: submit against quota, read, run through a figure pipeline, recover."""
+
+from __future__ import annotations
+
+import base64
+import logging
+import random
+import time
+from collections.abc import Mapping
+from typing import Any
+from uuid import UUID, uuid4
+
+from application.errors import Forbidden, NotFound
+from application.event_store import AggregateNotFoundError, EventStore, IntegrityError
+from application.ports import BlobStore, Clock, FigureFailed, FigurePipeline, FigureRequest
+from application.projections.follower import Follower
+from application.projections.read_models import ReadModels
+from application.webhooks import WebhookDeliveries
+from domain.api_key import ApiKey
+from domain.errors import DomainError, IllegalTransition
+from domain.task import Task, TaskKind, TaskStatus
+
+log = logging.getLogger(__name__)
+
+ENDPOINTS = {TaskKind.METHODOLOGY.value: "generate", TaskKind.STATISTICAL_PLOT.value: "plot"}
+MAX_SUBMIT_ATTEMPTS = 200
+
+
+class Tasks:
+    def __init__(self, store: EventStore, clock: Clock, blobs: BlobStore,
+                 pipelines: Mapping[str, FigurePipeline], deliveries: WebhookDeliveries,
+                 read_models: ReadModels, follower: Follower) -> None:
+        self.store = store
+        self.clock = clock
+        self.blobs = blobs
+        self.pipelines = pipelines
+        self.deliveries = deliveries
+        self.read_models = read_models
+        self.follower = follower
+
+    def submit(self, key: ApiKey, kind: str, inputs: dict[str, Any], iterations: int,
+               webhook_url: str | None, webhook_include_image: bool) -> Task:
+        """Deduct one unit of quota and record the task in one atomic save.
+
+        Concurrent submissions on one key conflict on its version; the loser reloads
+        the key and tries again, so a key with quota N accepts exactly N.
+        """
+        for _ in range(MAX_SUBMIT_ATTEMPTS):
+            now = self.clock.now()
+            task = Task(
+                id=uuid4(), kind=kind, inputs=inputs, iterations=iterations,
+                webhook_url=webhook_url or key.webhook_url,
+                webhook_include_image=webhook_include_image, owner_key_id=key.id, at=now,
+            )
+            try:
+                key.consume(str(task.id), ENDPOINTS[kind], now)
+            except DomainError as refusal:
+                raise Forbidden(str(refusal)) from None
+            try:
+                self.store.commit(key, task)
+            except IntegrityError:
+                time.sleep(random.uniform(0, 0.005))
+                key = self.store.get(key.id)
+                continue
+            return task
+        raise RuntimeError("too much contention on this API key; try again")
+
+    def get(self, task_id: str, owner: ApiKey) -> Task:
+        """The caller's task; another key's task is as absent as an unknown one."""
+        try:
+            task = self.store.get(UUID(task_id))
+        except (ValueError, AggregateNotFoundError):
+            raise NotFound("task not found") from None
+        if not isinstance(task, Task) or task.owner_key_id != owner.id:
+            raise NotFound("task not found")
+        return task
+
+    def image(self, task_id: str, owner: ApiKey) -> bytes:
+        task = self.get(task_id, owner)
+        if task.status is not TaskStatus.COMPLETED or task.image_ref is None:
+            raise NotFound("image not ready: the task is " + task.status.value)
+        return self.blobs.get(task.image_ref)
+
+    def run(self, task_id: UUID) -> None:
+        """Run one task through its pipeline; a finished task is left alone."""
+        try:
+            task: Task = self.store.get(task_id)
+            task.start(self.clock.now())
+            self.store.commit(task)
+        except (AggregateNotFoundError, IllegalTransition):
+            return
+        request = FigureRequest(task_id=task.id, kind=task.kind, inputs=task.inputs,
+                                iterations=task.iterations)
+
+        def on_iteration(notes: list[str]) -> None:
+            task.record_iteration(notes, self.clock.now())
+            self.store.commit(task)
+
+        try:
+            pipeline = self.pipelines.get(task.kind)
+            if pipeline is None:
+                raise FigureFailed(f"no figure pipeline is installed for {task.kind} tasks")
+            figure = pipeline.generate(request, on_iteration)
+            image_ref = self.blobs.put(figure.png, "image/png")
+            artifacts = {name: self.blobs.put(data, content_type)
+                         for name, (data, content_type) in figure.extras.items()}
+            task.complete(image_ref, figure.description, artifacts, self.clock.now())
+        except FigureFailed as failure:
+            task.fail(str(failure), self.clock.now())
+        except Exception:
+            log.exception("task %s failed with an internal error", task_id)
+            task.fail("internal error while generating the figure", self.clock.now())
+        self.store.commit(task, *self.deliveries.schedule_for(task))
+
+    def unfinished(self) -> list[UUID]:
+        """Tasks accepted but not finished: to be dispatched again after a restart."""
+        self.follower.catch_up()
+        return [UUID(row["task_id"])
+                for status in (TaskStatus.PENDING, TaskStatus.RUNNING)
+                for row in self.read_models.rows("tasks", {"status": status.value},
+                                                 order_by="created_at")]
+
+    def view(self, task: Task, with_image: bool = True) -> dict[str, Any]:
+        """The task object of the contract, plus progress fields."""
+        image = None
+        if with_image and task.status is TaskStatus.COMPLETED and task.image_ref:
+            image = base64.b64encode(self.blobs.get(task.image_ref)).decode("ascii")
+        return {
+            "task_id": str(task.id), "status": task.status.value, "diagram_type": task.kind,
+            "image_base64": image, "description": task.description, "error": task.error,
+            "created_at": task.submitted_at.isoformat(),
+            "started_at": task.started_at.isoformat() if task.started_at else None,
+            "completed_at": task.finished_at.isoformat() if task.finished_at else None,
+            "iterations": task.iterations,
+            "iterations_completed": len(task.rounds),
+            "critic_notes": [{"iteration": r["iteration"], "notes": r["notes"]}
+                             for r in task.rounds],
+        }

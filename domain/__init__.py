@@ -1,0 +1,1 @@
+"""Pure domain model: aggregates whose events are the system of record."""

@@ -1,0 +1,126 @@
+"""The composition root: the one place that wires adapters into the application.
+
+The HTTP server, the worker, the CLI and the tests all call `bootstrap()`; tests pass
+their own pipelines, clock or broker as explicit arguments.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import dramatiq
+from dramatiq import Worker
+from eventsourcing.cipher import AESCipher
+
+from adapters.dramatiq_jobs import DramatiqJobQueue, make_broker
+from adapters.file_blob_store import FileBlobStore
+from adapters.sqlite_read_models import SQLiteReadModels
+from adapters.system_clock import SystemClock
+from application.api_keys import ApiKeys
+from application.event_store import EventStore
+from application.ports import Clock, FigurePipeline
+from application.projections.dispatcher import Dispatcher
+from application.projections.follower import Follower
+from application.projections.projector import Projector
+from application.tasks import Tasks
+from application.webhooks import WebhookDeliveries
+from entrypoints.settings import Settings
+
+log = logging.getLogger("paperbanana")
+
+
+def read_or_create_secret(path: Path, make: Callable[[], str]) -> str:
+    """A secret kept in a 0600 file of the data directory, created on first use."""
+    if path.exists():
+        return path.read_text().strip()
+    value = make()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(value + "\n")
+    return value
+
+
+@dataclass
+class Container:
+    settings: Settings
+    store: EventStore
+    read_models: SQLiteReadModels
+    follower: Follower
+    broker: dramatiq.Broker
+    queue: DramatiqJobQueue
+    api_keys: ApiKeys
+    tasks: Tasks
+    deliveries: WebhookDeliveries
+    admin_key_hash: bytes
+    admin_key_file: Path | None
+    worker: Worker | None = None
+
+    def is_admin(self, token: str | None) -> bool:
+        digest = hashlib.sha256((token or "").encode()).digest()
+        return bool(token) and hmac.compare_digest(digest, self.admin_key_hash)
+
+    def start_dispatching(self) -> int:
+        """Follow new submissions from now on and re-dispatch the unfinished ones."""
+        self.follower.catch_up()
+        self.follower.consumers.append(Dispatcher(self.queue, start=self.store.head()))
+        unfinished = self.tasks.unfinished()
+        for task_id in unfinished:
+            self.queue.enqueue_task(task_id)
+        return len(unfinished)
+
+    def start_worker(self) -> None:
+        self.worker = Worker(self.broker, queues=self.queue.queues,
+                             worker_threads=self.settings.worker_threads)
+        self.worker.start()
+
+    def close(self) -> None:
+        if self.worker is not None:
+            self.worker.stop()
+            self.worker = None
+        self.broker.close()
+        self.store.close()
+        self.read_models.close()
+
+
+def bootstrap(settings: Settings, *, pipelines: Mapping[str, FigurePipeline] | None = None,
+              clock: Clock | None = None, broker: dramatiq.Broker | None = None) -> Container:
+    data_dir = settings.data_dir
+    data_dir.mkdir(parents=True, exist_ok=True)
+    clock = clock or SystemClock()
+    cipher_key = settings.cipher_key or read_or_create_secret(
+        data_dir / "cipher_key", lambda: AESCipher.create_key(32))
+    admin_key_file = None if settings.admin_key else data_dir / "admin_key"
+    admin_key = settings.admin_key or read_or_create_secret(
+        admin_key_file, lambda: "pba_" + secrets.token_urlsafe(32))
+
+    store = EventStore({
+        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "SQLITE_DBNAME": str(data_dir / "events.sqlite"),
+        "SQLITE_LOCK_TIMEOUT": "30",
+        "CIPHER_TOPIC": "eventsourcing.cipher:AESCipher",
+        "CIPHER_KEY": cipher_key,
+        "AGGREGATE_CACHE_MAXSIZE": "2000",
+    })
+    read_models = SQLiteReadModels(data_dir / "read_models.sqlite")
+    follower = Follower(store, [Projector(read_models)])
+    store.on_commit(follower.catch_up)
+    deliveries = WebhookDeliveries(store, clock, read_models, follower)
+    blobs = FileBlobStore(data_dir / "blobs")
+    broker = broker or make_broker(settings.broker_url)
+    tasks: Tasks | None = None
+    queue = DramatiqJobQueue(broker, run_task=lambda task_id: tasks.run(task_id))
+    tasks = Tasks(store, clock, blobs, pipelines or {}, deliveries, read_models, follower)
+    return Container(
+        settings=settings, store=store, read_models=read_models, follower=follower,
+        broker=broker, queue=queue, api_keys=ApiKeys(store, clock, read_models, follower),
+        tasks=tasks, deliveries=deliveries,
+        admin_key_hash=hashlib.sha256(admin_key.encode()).digest(),
+        admin_key_file=admin_key_file,
+    )

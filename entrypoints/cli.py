@@ -1,0 +1,182 @@
+"""`paperbanana`: serve, worker, keys, audit and projections, over one composition root."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from application.api_keys import UNSET
+from application.errors import ApplicationError
+from domain.errors import DomainError
+from entrypoints.bootstrap import Container, bootstrap
+from entrypoints.settings import CONVERTERS, HELP, Settings, env_name
+
+
+def _settings_flags() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    group = parent.add_argument_group("settings (each also read from its environment variable)")
+    for name, help_text in HELP.items():
+        group.add_argument("--" + name.replace("_", "-"), dest=name, default=None,
+                           type=CONVERTERS.get(name, str), metavar=env_name(name),
+                           help=f"{help_text} [{env_name(name)}]")
+    return parent
+
+
+def build_parser() -> argparse.ArgumentParser:
+    flags = _settings_flags()
+    parser = argparse.ArgumentParser(prog="paperbanana", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("serve", parents=[flags], help="run the HTTP API (and, embedded, its worker)")
+    commands.add_parser("worker", parents=[flags], help="run a worker against PAPERBANANA_BROKER_URL")
+
+    keys = commands.add_parser("keys", help="manage API keys").add_subparsers(
+        dest="keys_command", required=True)
+    create = keys.add_parser("create", parents=[flags], help="create a key; prints it once")
+    create.add_argument("name")
+    create.add_argument("--quota", type=int, help="initial quota (default unlimited)")
+    _webhook_flags(create)
+    keys.add_parser("list", parents=[flags], help="list keys")
+    show = keys.add_parser("show", parents=[flags], help="show a key and its recent usage")
+    show.add_argument("key")
+    update = keys.add_parser("update", parents=[flags], help="change quota, activity, webhook")
+    update.add_argument("key")
+    update.add_argument("--quota-remaining", type=int)
+    update.add_argument("--quota-total", type=int)
+    update.add_argument("--active", choices=("yes", "no"))
+    _webhook_flags(update)
+    delete = keys.add_parser("delete", parents=[flags], help="delete a key and its usage log")
+    delete.add_argument("key")
+
+    audit = commands.add_parser("audit", parents=[flags],
+                                help="replay one key's events: usage timeline and quota arithmetic")
+    audit.add_argument("key")
+    projections = commands.add_parser("projections", help="read models").add_subparsers(
+        dest="projections_command", required=True)
+    projections.add_parser("rebuild", parents=[flags], help="drop and rebuild every read model")
+    return parser
+
+
+def _webhook_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--webhook-url", help="default webhook URL ('' removes it)")
+    parser.add_argument("--webhook-secret", help="HMAC secret for signatures ('' removes it)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = Settings.load(overrides={name: getattr(args, name, None) for name in HELP})
+    container = bootstrap(settings)
+    try:
+        return COMMANDS[args.command](container, args)
+    except (ApplicationError, DomainError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    finally:
+        if args.command != "serve":
+            container.close()
+
+
+def _serve(container: Container, args: argparse.Namespace) -> int:
+    from entrypoints.server import serve
+
+    signal.signal(signal.SIGTERM, _interrupt)
+    serve(container)
+    return 0
+
+
+def _interrupt(*_: object) -> None:
+    """SIGTERM stops the server as Ctrl-C does: waitress closes, the worker stops."""
+    raise KeyboardInterrupt
+
+
+def _worker(container: Container, args: argparse.Namespace) -> int:
+    if not container.settings.broker_url:
+        print("error: the embedded default runs its worker inside `paperbanana serve`; "
+              "set PAPERBANANA_BROKER_URL=redis://... to run separate workers", file=sys.stderr)
+        return 2
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    container.start_worker()
+    logging.getLogger("paperbanana").info(
+        "worker consuming %s with %d threads", sorted(container.queue.queues),
+        container.settings.worker_threads)
+    stop.wait()
+    return 0
+
+
+def _keys(container: Container, args: argparse.Namespace) -> int:
+    api_keys = container.api_keys
+    if args.keys_command == "create":
+        plaintext, view = api_keys.issue(args.name, args.quota, args.webhook_url,
+                                         args.webhook_secret)
+        _print({**view, "key": plaintext})
+        print("Store this key now: it is not shown again.", file=sys.stderr)
+    elif args.keys_command == "list":
+        _print(api_keys.list())
+    elif args.keys_command == "show":
+        key = api_keys.get(args.key)
+        _print({**api_keys.view(key), "usage_log": api_keys.usage_log(key.id)})
+    elif args.keys_command == "update":
+        key = api_keys.update(
+            args.key,
+            quota_remaining=UNSET if args.quota_remaining is None else args.quota_remaining,
+            quota_total=UNSET if args.quota_total is None else args.quota_total,
+            active=UNSET if args.active is None else args.active == "yes",
+            webhook_url=UNSET if args.webhook_url is None else args.webhook_url,
+            webhook_secret=UNSET if args.webhook_secret is None else args.webhook_secret,
+        )
+        _print(api_keys.view(key))
+    elif args.keys_command == "delete":
+        api_keys.delete(args.key)
+        print("deleted")
+    return 0
+
+
+def _audit(container: Container, args: argparse.Namespace) -> int:
+    key, entries = container.api_keys.audit(args.key)
+    print(f"API key {key.prefix}... ({key.name}), id {key.id}")
+    print(f"{'ver':>5}  {'at':<32} {'event':<24} {'remaining':>9} {'used':>6}  detail")
+    for e in entries:
+        remaining = "unlim." if e.quota_remaining is None else e.quota_remaining
+        print(f"{e.version:>5}  {e.at:<32} {e.event:<24} {remaining!s:>9} {e.total_used:>6}  "
+              f"{e.detail}")
+    consumed = sum(1 for e in entries if e.event == "QuotaConsumed")
+    print(f"\nconsumption events: {consumed}; total_used: {key.total_used} "
+          f"({'consistent' if consumed == key.total_used else 'INCONSISTENT'})")
+    if key.quota_total is not None:
+        print(f"quota: {key.quota_remaining} remaining of {key.quota_total}")
+    return 0 if consumed == key.total_used else 1
+
+
+def _projections(container: Container, args: argparse.Namespace) -> int:
+    head = container.store.head()
+    container.read_models.reset()
+
+    def progress(position: int, head: int) -> None:
+        width = 40
+        done = int(width * position / head) if head else width
+        print(f"\r[{'#' * done}{'.' * (width - done)}] {position}/{head} events",
+              end="", file=sys.stderr, flush=True)
+
+    container.follower.catch_up(progress)
+    print(file=sys.stderr)
+    _print({"events": head, "rows": container.read_models.counts()})
+    return 0
+
+
+def _print(value: Any) -> None:
+    print(json.dumps(value, indent=2, default=str))
+
+
+COMMANDS = {"serve": _serve, "worker": _worker, "keys": _keys, "audit": _audit,
+            "projections": _projections}
+
+if __name__ == "__main__":
+    sys.exit(main())

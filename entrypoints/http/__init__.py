@@ -1,0 +1,1 @@
+"""The Falcon application of the REST contract."""

@@ -1,0 +1,40 @@
+"""create_app: the route table of the REST contract over a wired container."""
+
+from __future__ import annotations
+
+import falcon
+
+from entrypoints.bootstrap import Container
+from entrypoints.http import errors
+from entrypoints.http.admin_resources import AdminKey, AdminKeys, AdminWebhooks
+from entrypoints.http.openapi import openapi_document
+from entrypoints.http.task_resources import Generate, Plot, TaskImage, TaskItem
+from entrypoints.version import VERSION
+
+
+class Health:
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.media = {"status": "ok", "version": VERSION}
+
+
+class OpenApi:
+    def __init__(self, base_url: str) -> None:
+        self.document = openapi_document(base_url)
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.media = self.document
+
+
+def create_app(container: Container) -> falcon.App:
+    app = falcon.App()
+    errors.install(app)
+    app.add_route("/api/health", Health())
+    app.add_route("/api/openapi.json", OpenApi(container.settings.base_url))
+    app.add_route("/api/generate", Generate(container))
+    app.add_route("/api/plot", Plot(container))
+    app.add_route("/api/tasks/{task_id}", TaskItem(container))
+    app.add_route("/api/tasks/{task_id}/image", TaskImage(container))
+    app.add_route("/api/admin/keys", AdminKeys(container))
+    app.add_route("/api/admin/keys/{key}", AdminKey(container))
+    app.add_route("/api/admin/webhooks", AdminWebhooks(container))
+    return app

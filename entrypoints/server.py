@@ -1,0 +1,45 @@
+"""Running the HTTP server (waitress) with, in the embedded default, its worker in-process."""
+
+from __future__ import annotations
+
+import logging
+
+from dramatiq.brokers.stub import StubBroker
+from waitress.server import create_server
+
+from entrypoints.bootstrap import Container
+from entrypoints.http.app import create_app
+
+log = logging.getLogger("paperbanana")
+
+
+def start(container: Container):
+    """Start the worker (embedded only) and dispatching; return a waitress server to run."""
+    # Under load waitress warns about its queue depth on every request; it is not news.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    if isinstance(container.broker, StubBroker):
+        container.start_worker()
+    redispatched = container.start_dispatching()
+    if redispatched:
+        log.info("re-dispatched %d unfinished task(s)", redispatched)
+    settings = container.settings
+    return create_server(
+        create_app(container), host=settings.host, port=settings.port,
+        threads=settings.http_threads, connection_limit=1000, asyncore_use_poll=True,
+        ident="PaperBanana",
+    )
+
+
+def serve(container: Container) -> None:
+    server = start(container)
+    if container.admin_key_file is not None:
+        log.info("admin key is in %s (mode 0600)", container.admin_key_file)
+    log.info("PaperBanana serving on %s (data in %s)", container.settings.base_url,
+             container.settings.data_dir)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+        container.close()

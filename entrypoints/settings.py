@@ -1,0 +1,63 @@
+"""Settings from `PAPERBANANA_*` environment variables, overridable by CLI flags."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+HELP = {
+    "host": "address the HTTP server binds",
+    "port": "port the HTTP server binds",
+    "data_dir": "directory of the event store, read models, blobs and keys",
+    "admin_key": "admin bearer token; generated into DATA_DIR/admin_key when unset",
+    "public_url": "base URL used in links such as image_url (default http://HOST:PORT)",
+    "http_threads": "waitress request threads",
+    "worker_threads": "dramatiq worker threads (the in-process worker of serve, or worker)",
+    "broker_url": "redis:// URL of a dramatiq broker; unset runs the in-process broker",
+    "cipher_key": "AES key encrypting the event store; generated into DATA_DIR/cipher_key when unset",
+}
+CONVERTERS = {"port": int, "http_threads": int, "worker_threads": int, "data_dir": Path}
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path = field(default_factory=lambda: Path("./var"))
+    admin_key: str | None = None
+    public_url: str | None = None
+    http_threads: int = 8
+    worker_threads: int = 2
+    broker_url: str | None = None
+    cipher_key: str | None = None
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @classmethod
+    def load(cls, environ: Mapping[str, str] | None = None,
+             overrides: Mapping[str, object] | None = None) -> Settings:
+        """Defaults, then the environment, then any non-None override (the CLI flags)."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for name in HELP:
+            raw = (overrides or {}).get(name)
+            if raw is None:
+                raw = environ.get(env_name(name)) or None
+            if raw is None:
+                continue
+            try:
+                values[name] = CONVERTERS.get(name, str)(raw)
+            except ValueError:
+                raise SystemExit(f"{env_name(name)} must be a number, not {raw!r}") from None
+        return replace(cls(), **values)
+
+
+def env_name(name: str) -> str:
+    return "PAPERBANANA_" + name.upper()
+
+
+assert set(HELP) == {f.name for f in fields(Settings)}, "every setting needs its help text"
