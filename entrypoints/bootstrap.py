@@ -76,8 +76,9 @@ class Container:
         return len(unfinished)
 
     def start_worker(self) -> None:
+        # A short consumer timeout lets the worker stop (and tests tear down) promptly.
         self.worker = Worker(self.broker, queues=self.queue.queues,
-                             worker_threads=self.settings.worker_threads)
+                             worker_threads=self.settings.worker_threads, worker_timeout=100)
         self.worker.start()
 
     def close(self) -> None:

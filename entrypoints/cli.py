@@ -85,14 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _serve(container: Container, args: argparse.Namespace) -> int:
     from entrypoints.server import serve
 
-    signal.signal(signal.SIGTERM, _interrupt)
     serve(container)
     return 0
-
-
-def _interrupt(*_: object) -> None:
-    """SIGTERM stops the server as Ctrl-C does: waitress closes, the worker stops."""
-    raise KeyboardInterrupt
 
 
 def _worker(container: Container, args: argparse.Namespace) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 
 from dramatiq.brokers.stub import StubBroker
 from waitress.server import create_server
@@ -30,7 +31,13 @@ def start(container: Container):
     )
 
 
+def _interrupt(*_: object) -> None:
+    """SIGTERM stops the server as Ctrl-C does: waitress closes, the worker stops."""
+    raise KeyboardInterrupt
+
+
 def serve(container: Container) -> None:
+    signal.signal(signal.SIGTERM, _interrupt)
     server = start(container)
     if container.admin_key_file is not None:
         log.info("admin key is in %s (mode 0600)", container.admin_key_file)

@@ -1,0 +1,95 @@
+"""Real servers for tests: waitress in a thread over a container, or `serve` in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+from entrypoints.bootstrap import Container
+from entrypoints.server import start
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(base_url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{base_url}/api/health", timeout=1).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.05)
+    raise TimeoutError(f"{base_url} did not become healthy")
+
+
+class ThreadServer:
+    """The real waitress server over `container`, on its configured port, in a thread."""
+
+    def __init__(self, container: Container) -> None:
+        self.container = container
+        self.server = start(container)
+        self.base_url = container.settings.base_url
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> ThreadServer:
+        self.thread.start()
+        wait_healthy(self.base_url)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.close()
+        self.thread.join(timeout=10)
+
+
+class ProcessServer:
+    """`tests/serve_fake.py` (the real serve path with a fake pipeline) in a subprocess."""
+
+    def __init__(self, data_dir: Path, port: int, admin_key: str, delay: float = 0.0) -> None:
+        self.base_url = f"http://127.0.0.1:{port}"
+        self.env = {**os.environ, "PAPERBANANA_DATA_DIR": str(data_dir),
+                    "PAPERBANANA_PORT": str(port), "PAPERBANANA_ADMIN_KEY": admin_key,
+                    "FAKE_PIPELINE_DELAY": str(delay), "PYTHONPATH": str(ROOT)}
+        self.log = data_dir.parent / f"server-{port}.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> ProcessServer:
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "tests" / "serve_fake.py")], env=self.env,
+            stdout=self.log.open("ab"), stderr=subprocess.STDOUT, cwd=ROOT)
+        wait_healthy(self.base_url)
+        return self
+
+    def kill(self) -> None:
+        """kill -9: no shutdown code runs."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def __enter__(self) -> ProcessServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
