@@ -15,7 +15,6 @@ run: setup
 	$(VENV)/bin/paperbanana serve
 
 test: setup
-	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 bench: setup

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import requests
+from waitress import wasyncore
 
 from entrypoints.bootstrap import Container
 from entrypoints.server import start
@@ -52,8 +53,11 @@ class ThreadServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.server.close()
+        # close() alone leaves keep-alive channels in the loop's map until they time out.
+        self.server.task_dispatcher.shutdown(timeout=5)
+        wasyncore.close_all(self.server._map)
         self.thread.join(timeout=10)
+        assert not self.thread.is_alive(), "waitress did not stop"
 
 
 class ProcessServer:
