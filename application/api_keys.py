@@ -71,7 +71,10 @@ class ApiKeys:
         return plaintext, self.view(key)
 
     def authenticate(self, plaintext: str | None) -> ApiKey:
-        """The live key for a bearer token: 401 when unknown, 403 when deactivated."""
+        """The live key for a bearer token: 401 when unknown, 403 when deactivated.
+
+        The result is the store's read-only instance: pass its id to commands.
+        """
         key = self._find(plaintext)
         if key is None:
             raise Unauthorized("invalid API key")
@@ -79,8 +82,10 @@ class ApiKeys:
             raise Forbidden("API key is deactivated")
         return key
 
-    def get(self, plaintext: str, include_deleted: bool = False) -> ApiKey:
-        key = self._find(plaintext, include_deleted)
+    def get(self, plaintext: str, include_deleted: bool = False,
+            for_command: bool = False) -> ApiKey:
+        """The key for an admin; a private copy when the caller will change it."""
+        key = self._find(plaintext, include_deleted, for_command)
         if key is None:
             raise NotFound("API key not found")
         return key
@@ -89,7 +94,7 @@ class ApiKeys:
                active: Any = UNSET, webhook_url: Any = UNSET,
                webhook_secret: Any = UNSET) -> ApiKey:
         """Apply an admin's partial update in one atomic save."""
-        key = self.get(plaintext)
+        key = self.get(plaintext, for_command=True)
         now = self.clock.now()
         if quota_remaining is not UNSET or quota_total is not UNSET:
             remaining, total = self._merged_quota(key, quota_remaining, quota_total)
@@ -107,7 +112,7 @@ class ApiKeys:
         return key
 
     def delete(self, plaintext: str) -> None:
-        key = self.get(plaintext)
+        key = self.get(plaintext, for_command=True)
         key.delete(self.clock.now())
         self.store.commit(key)
 
@@ -156,11 +161,13 @@ class ApiKeys:
             "has_webhook_secret": bool(row["has_webhook_secret"]),
         }
 
-    def _find(self, plaintext: str | None, include_deleted: bool = False) -> ApiKey | None:
+    def _find(self, plaintext: str | None, include_deleted: bool = False,
+              for_command: bool = False) -> ApiKey | None:
         if not plaintext or not plaintext.startswith(KEY_PREFIX):
             return None
+        key_id = key_id_for_hash(hash_key(plaintext))
         try:
-            key = self.store.get(key_id_for_hash(hash_key(plaintext)))
+            key = self.store.get(key_id) if for_command else self.store.read(key_id)
         except AggregateNotFoundError:
             return None
         return None if key.deleted and not include_deleted else key

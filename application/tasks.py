@@ -38,14 +38,16 @@ class Tasks:
         self.read_models = read_models
         self.follower = follower
 
-    def submit(self, key: ApiKey, kind: str, inputs: dict[str, Any], iterations: int,
+    def submit(self, key_id: UUID, kind: str, inputs: dict[str, Any], iterations: int,
                webhook_url: str | None, webhook_include_image: bool) -> Task:
         """Deduct one unit of quota and record the task in one atomic save.
 
         Concurrent submissions on one key conflict on its version; the loser reloads
-        the key and tries again, so a key with quota N accepts exactly N.
+        the key and tries again, so a key with quota N accepts exactly N. A key deleted
+        meanwhile refuses (Forbidden) through its own rules.
         """
         for _ in range(MAX_SUBMIT_ATTEMPTS):
+            key: ApiKey = self.store.get(key_id)
             now = self.clock.now()
             task = Task(
                 id=uuid4(), kind=kind, inputs=inputs, iterations=iterations,
@@ -60,7 +62,6 @@ class Tasks:
                 self.store.commit(key, task)
             except IntegrityError:
                 time.sleep(random.uniform(0, 0.005))
-                key = self.store.get(key.id)
                 continue
             return task
         raise RuntimeError("too much contention on this API key; try again")
@@ -68,7 +69,7 @@ class Tasks:
     def get(self, task_id: str, owner: ApiKey) -> Task:
         """The caller's task; another key's task is as absent as an unknown one."""
         try:
-            task = self.store.get(UUID(task_id))
+            task = self.store.read(UUID(task_id))
         except (ValueError, AggregateNotFoundError):
             raise NotFound("task not found") from None
         if not isinstance(task, Task) or task.owner_key_id != owner.id:

@@ -74,10 +74,10 @@ class Task(Aggregate):
 
     @event("Started")
     def _started(self, at: datetime) -> None:
-        self.status = TaskStatus.RUNNING
         self.started_at = at
         self.attempts += 1
         self.rounds = []
+        self.status = TaskStatus.RUNNING
 
     def record_iteration(self, notes: list[str], at: datetime) -> None:
         """Record one critic->render round of the current attempt."""
@@ -102,11 +102,11 @@ class Task(Aggregate):
     def _completed(
         self, image_ref: str, description: str, artifacts: dict[str, str], at: datetime
     ) -> None:
-        self.status = TaskStatus.COMPLETED
         self.image_ref = image_ref
         self.description = description
         self.artifacts = dict(artifacts)
         self.finished_at = at
+        self.status = TaskStatus.COMPLETED
 
     def fail(self, error: str, at: datetime) -> None:
         if self.status.finished:
@@ -115,6 +115,6 @@ class Task(Aggregate):
 
     @event("Failed")
     def _failed(self, error: str, at: datetime) -> None:
-        self.status = TaskStatus.FAILED
         self.error = error
         self.finished_at = at
+        self.status = TaskStatus.FAILED

@@ -34,7 +34,7 @@ class _Submission(_Authenticated):
         body = json_body(req)
         inputs = self.inputs(body)
         task = self.container.tasks.submit(
-            key, self.kind.value, inputs,
+            key.id, self.kind.value, inputs,
             iterations=integer(body, "iterations", DEFAULT_ITERATIONS, low=1, high=MAX_ITERATIONS),
             webhook_url=url(body, "webhook_url") or None,
             webhook_include_image=boolean(body, "webhook_include_image", False),

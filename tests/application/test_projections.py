@@ -18,7 +18,7 @@ def busy_history(container: Container) -> None:
     gone, _ = api_keys.issue("gone", quota=1)
     for plaintext, kind in ((first, "statistical_plot"), (first, "methodology"),
                             (second, "statistical_plot"), (gone, "methodology")):
-        tasks.submit(api_keys.authenticate(plaintext), kind, {"x": "y"}, 2, None, False)
+        tasks.submit(api_keys.authenticate(plaintext).id, kind, {"x": "y"}, 2, None, False)
     api_keys.update(first, quota_remaining=10, quota_total=12)
     api_keys.update(second, active=False, webhook_url="https://b.example/h")
     api_keys.delete(gone)
@@ -50,7 +50,7 @@ def test_key_rows_agree_with_the_aggregates(container: Container) -> None:
 def test_failed_tasks_project_their_error(container: Container, pipeline: FakePipeline) -> None:
     pipeline.fail_with = "no numbers"
     plaintext, _ = container.api_keys.issue("k")
-    task = container.tasks.submit(container.api_keys.authenticate(plaintext), "statistical_plot",
+    task = container.tasks.submit(container.api_keys.authenticate(plaintext).id, "statistical_plot",
                                   {"data_json": "[1]", "intent": "x"}, 1, None, False)
     wait_for_jobs(container)
     (row,) = container.read_models.rows("tasks", {"task_id": str(task.id)})

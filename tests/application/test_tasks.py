@@ -15,7 +15,7 @@ from tests.fakes import FakePipeline
 def submit(container: Container, kind: str = "statistical_plot", **extra):
     plaintext, _ = container.api_keys.issue("k", webhook_secret="hook-secret-value")
     key = container.api_keys.authenticate(plaintext)
-    return plaintext, container.tasks.submit(key, kind, {"data_json": "[1, 2]", "intent": "x"},
+    return plaintext, container.tasks.submit(key.id, kind, {"data_json": "[1, 2]", "intent": "x"},
                                              extra.get("iterations", 1), None, False)
 
 
@@ -76,7 +76,7 @@ def test_the_audit_replays_quota_arithmetic(container: Container) -> None:
     plaintext, _ = container.api_keys.issue("audited", quota=3)
     key = container.api_keys.authenticate(plaintext)
     for _ in range(2):
-        container.tasks.submit(key, "statistical_plot", {"a": "b"}, 1, None, False)
+        container.tasks.submit(key.id, "statistical_plot", {"a": "b"}, 1, None, False)
         key = container.api_keys.authenticate(plaintext)
     container.api_keys.update(plaintext, quota_remaining=5)
     _, entries = container.api_keys.audit(plaintext)
@@ -89,7 +89,7 @@ def test_key_streams_are_snapshotted(container: Container) -> None:
     plaintext, _ = container.api_keys.issue("busy")
     for _ in range(KEY_SNAPSHOT_INTERVAL):
         key = container.api_keys.authenticate(plaintext)
-        container.tasks.submit(key, "statistical_plot", {"a": "b"}, 1, None, False)
+        container.tasks.submit(key.id, "statistical_plot", {"a": "b"}, 1, None, False)
     snapshots = list(container.store.snapshots.get(key.id))
     assert [s.originator_version for s in snapshots] == [KEY_SNAPSHOT_INTERVAL]
     assert container.api_keys.authenticate(plaintext).total_used == KEY_SNAPSHOT_INTERVAL
