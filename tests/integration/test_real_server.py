@@ -10,11 +10,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 import requests
 
-from tests.conftest import ADMIN_KEY
+from entrypoints.bootstrap import bootstrap
+from tests.conftest import ADMIN_KEY, make_settings
 from tests.servers import ROOT, ProcessServer, free_port, wait_healthy
 
 pytestmark = pytest.mark.slow
@@ -80,43 +82,57 @@ def test_contract_flow_with_requests(tmp_path: Path) -> None:
                             headers=headers).status_code == 401
 
 
-def test_task_submitted_before_a_stop_completes_after_restart(tmp_path: Path) -> None:
+def slow_server_with_a_task(tmp_path: Path, endpoint: str, body: dict):
+    """A server whose pipeline takes 60 s, one key, and one task submitted to it."""
     data_dir, port = tmp_path / "var", free_port()
     server = ProcessServer(data_dir, port, ADMIN_KEY, delay=60).start()
-    base = server.base_url
-    api_key = requests.post(f"{base}/api/admin/keys", headers=ADMIN,
+    api_key = requests.post(f"{server.base_url}/api/admin/keys", headers=ADMIN,
                             json={"name": "restart"}).json()["key"]
     headers = {"Authorization": f"Bearer {api_key}"}
-    task_id = requests.post(f"{base}/api/plot", headers=headers, json={
-        "data_json": "[3, 1, 2]", "intent": "line chart"}).json()["task_id"]
+    task_id = requests.post(f"{server.base_url}{endpoint}", headers=headers,
+                            json=body).json()["task_id"]
+    return server, ProcessServer(data_dir, port, ADMIN_KEY, delay=0), headers, task_id
+
+
+def task_events(data_dir: Path, task_id: str) -> list[str]:
+    container = bootstrap(make_settings(data_dir))
+    try:
+        return [type(e).__name__ for e in container.store.events_of(UUID(task_id))]
+    finally:
+        container.close()
+
+
+def test_task_submitted_before_a_stop_completes_after_restart(tmp_path: Path) -> None:
+    server, restarted, headers, task_id = slow_server_with_a_task(
+        tmp_path, "/api/plot", {"data_json": "[3, 1, 2]", "intent": "line chart"})
     server.stop()  # before the 60 s pipeline could finish: the task is lost unless recovered
 
-    with ProcessServer(data_dir, port, ADMIN_KEY, delay=0):
-        task = poll(base, task_id, headers)
+    with restarted:
+        task = poll(restarted.base_url, task_id, headers)
     assert task["status"] == "completed"
 
 
 def test_task_running_when_the_server_is_killed_completes_once_after_restart(
         tmp_path: Path) -> None:
-    data_dir, port = tmp_path / "var", free_port()
-    server = ProcessServer(data_dir, port, ADMIN_KEY, delay=60).start()
-    base = server.base_url
-    api_key = requests.post(f"{base}/api/admin/keys", headers=ADMIN,
-                            json={"name": "kill"}).json()["key"]
-    headers = {"Authorization": f"Bearer {api_key}"}
-    task_id = requests.post(f"{base}/api/generate", headers=headers, json={
-        "source_context": "A planner then a critic.", "caption": "Fig. 2"}).json()["task_id"]
+    server, restarted, headers, task_id = slow_server_with_a_task(
+        tmp_path, "/api/generate", {"source_context": "A planner then a critic.",
+                                    "caption": "Fig. 2"})
     deadline = time.monotonic() + 30
-    while requests.get(f"{base}/api/tasks/{task_id}", headers=headers).json()["status"] != "running":
+    while requests.get(f"{server.base_url}/api/tasks/{task_id}",
+                       headers=headers).json()["status"] != "running":
         assert time.monotonic() < deadline
         time.sleep(0.05)
     server.kill()
 
-    with ProcessServer(data_dir, port, ADMIN_KEY, delay=0):
-        task = poll(base, task_id, headers)
-        assert task["status"] == "completed"
-        detail = requests.get(f"{base}/api/admin/keys/{api_key}", headers=ADMIN).json()
-    assert detail["total_used"] == 1  # the recovery ran the task again, it did not resubmit it
+    with restarted:
+        task = poll(restarted.base_url, task_id, headers)
+        used = requests.get(f"{restarted.base_url}/api/admin/keys/{headers['Authorization'][7:]}",
+                            headers=ADMIN).json()["total_used"]
+    assert task["status"] == "completed"
+    assert used == 1  # the recovery ran the task again, it did not resubmit it
+    events = task_events(tmp_path / "var", task_id)
+    assert events.count("Started") == 2 and events.count("Completed") == 1
+    assert events[-1] == "Completed"
 
 
 def test_paperbanana_serve_generates_a_private_admin_key_and_fails_tasks_honestly(
