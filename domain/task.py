@@ -48,10 +48,10 @@ class Task(Aggregate):
         at: datetime,
     ) -> None:
         TaskKind(kind)
-        if isinstance(iterations, bool) or not 1 <= iterations <= MAX_ITERATIONS:
+        if type(iterations) is not int or not 1 <= iterations <= MAX_ITERATIONS:
             raise ValueError(f"iterations must be 1..{MAX_ITERATIONS}")
         self.kind = kind
-        self.inputs = inputs
+        self.inputs = dict(inputs)  # not the event's own dict: state never aliases an event
         self.iterations = iterations
         self.webhook_url = webhook_url
         self.webhook_include_image = webhook_include_image
@@ -89,7 +89,7 @@ class Task(Aggregate):
 
     @event("IterationRecorded")
     def _iteration_recorded(self, iteration: int, notes: list[str], at: datetime) -> None:
-        self.rounds.append({"iteration": iteration, "notes": notes, "at": at})
+        self.rounds.append({"iteration": iteration, "notes": list(notes), "at": at})
 
     def complete(
         self, image_ref: str, description: str, artifacts: dict[str, str], at: datetime
