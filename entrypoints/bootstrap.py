@@ -93,7 +93,7 @@ class Container:
 def bootstrap(settings: Settings, *, pipelines: Mapping[str, FigurePipeline] | None = None,
               clock: Clock | None = None, broker: dramatiq.Broker | None = None) -> Container:
     data_dir = settings.data_dir
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     clock = clock or SystemClock()
     cipher_key = settings.cipher_key or read_or_create_secret(
         data_dir / "cipher_key", lambda: AESCipher.create_key(32))

@@ -7,9 +7,7 @@ import falcon
 from application.api_keys import UNSET
 from application.errors import Unauthorized
 from entrypoints.bootstrap import Container
-from entrypoints.http.requests import bearer, boolean, integer, json_body, text, url
-
-USAGE_PAGE = 100
+from entrypoints.http.requests import bearer, boolean, integer, json_body, page, text, url
 
 
 class _Admin:
@@ -44,8 +42,7 @@ class AdminKey(_Admin):
         self.require_admin(req)
         api_keys = self.container.api_keys
         found = api_keys.get(key)
-        limit = req.get_param_as_int("limit", min_value=1, max_value=1000) or USAGE_PAGE
-        offset = req.get_param_as_int("offset", min_value=0) or 0
+        limit, offset = page(req)
         resp.media = {**api_keys.view(found),
                       "usage_log": api_keys.usage_log(found.id, limit, offset)}
 
@@ -82,8 +79,6 @@ class AdminWebhooks(_Admin):
         key_id = None
         if req.get_param("key"):
             key_id = str(self.container.api_keys.get(req.get_param("key")).id)
+        limit, offset = page(req)
         resp.media = self.container.deliveries.history(
-            key_id=key_id, status=req.get_param("status"),
-            limit=req.get_param_as_int("limit", min_value=1, max_value=1000) or USAGE_PAGE,
-            offset=req.get_param_as_int("offset", min_value=0) or 0,
-        )
+            key_id=key_id, status=req.get_param("status"), limit=limit, offset=offset)

@@ -19,6 +19,21 @@ def bearer(req: falcon.Request) -> str:
     return token.strip()
 
 
+def page(req: falcon.Request, default_limit: int = 100) -> tuple[int, int]:
+    """`limit` (1..1000) and `offset` (>= 0) query parameters."""
+    values = []
+    for name, default, low, high in (("limit", default_limit, 1, 1000), ("offset", 0, 0, None)):
+        raw = req.get_param(name)
+        try:
+            value = default if raw is None else int(raw)
+        except ValueError:
+            raise Invalid(name, "must be an integer") from None
+        if value < low or (high is not None and value > high):
+            raise Invalid(name, f"must be between {low} and {high}" if high else f"must be >= {low}")
+        values.append(value)
+    return values[0], values[1]
+
+
 def json_body(req: falcon.Request) -> dict[str, Any]:
     try:
         body = req.get_media()

@@ -263,3 +263,20 @@ def test_openapi_document_is_valid_and_covers_every_route(client) -> None:
         "/api/tasks/{task_id}/image", "/api/admin/keys", "/api/admin/keys/{key}",
         "/api/admin/webhooks"}
     assert document["info"]["version"] == "0.1.2"
+
+
+@pytest.mark.parametrize("params, field", [({"limit": "0"}, "limit"), ({"limit": "x"}, "limit"),
+                                           ({"offset": "-1"}, "offset")])
+def test_bad_paging_is_422(client, admin, params, field) -> None:
+    key = new_key(client, admin)
+    assert_error(client.simulate_get(f"/api/admin/keys/{key}", headers=admin, params=params),
+                 422, field)
+
+
+def test_usage_log_pages_newest_first(client, admin) -> None:
+    key = new_key(client, admin)
+    ids = [client.simulate_post("/api/plot", json=PLOT, headers=bearer(key)).json["task_id"]
+           for _ in range(3)]
+    second_page = client.simulate_get(f"/api/admin/keys/{key}", headers=admin,
+                                      params={"limit": "2", "offset": "2"}).json["usage_log"]
+    assert [u["task_id"] for u in second_page] == [ids[0]]

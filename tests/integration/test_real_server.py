@@ -149,6 +149,7 @@ def test_paperbanana_serve_generates_a_private_admin_key_and_fails_tasks_honestl
         wait_healthy(base)
         key_file = data_dir / "admin_key"
         assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+        assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
         admin_key = key_file.read_text().strip()
         assert len(admin_key) >= 32
         api_key = requests.post(f"{base}/api/admin/keys", json={"name": "n"}, headers={
