@@ -6,19 +6,16 @@ and checks it against a plain reference model after every step.
 
 from __future__ import annotations
 
-import copy
-from datetime import datetime, timedelta, timezone
-from typing import Any
+from datetime import timedelta
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from hypothesis.stateful import initialize, invariant, rule
 
 from domain.api_key import ApiKey, hash_key, key_id_for_hash
 from domain.errors import DomainError, InvalidQuota, KeyDeleted, KeyInactive, QuotaExhausted
-
-START = datetime(2024, 1, 1, tzinfo=timezone.utc)
+from tests.unit.aggregate_machine import START, AggregateMachine
 
 # Fields whose live and replayed values must agree (the brief's list, plus a few more).
 STATE_FIELDS = (
@@ -35,44 +32,11 @@ bad_quota_values = st.one_of(
 )
 
 
-def state_of(agg: ApiKey) -> dict[str, Any]:
-    return {name: getattr(agg, name) for name in STATE_FIELDS}
-
-
-def replay(events: list) -> ApiKey:
-    agg = None
-    for e in events:
-        agg = e.mutate(agg)
-    assert agg is not None
-    return agg
-
-
-class ApiKeyMachine(RuleBasedStateMachine):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tick = 0
-        self.events: list = []
-        self.key: ApiKey | None = None
-        self.model: dict[str, Any] = {}
+class ApiKeyMachine(AggregateMachine):
+    FIELDS = STATE_FIELDS
+    aggregate: ApiKey
 
     # ---- helpers -------------------------------------------------------------
-
-    def at(self) -> datetime:
-        self.tick += 1
-        return START + timedelta(seconds=self.tick)
-
-    def collect(self, expected_names: list[str]) -> None:
-        new = self.key.collect_events()
-        assert [type(e).__name__ for e in new] == expected_names
-        self.events.extend(new)
-        self.model["version"] += len(expected_names)
-
-    def expect_refused(self, exc: type[DomainError], command, **kwargs) -> None:
-        before = copy.deepcopy(vars(self.key))
-        with pytest.raises(exc):
-            command(at=self.at(), **kwargs)
-        assert self.key.collect_events() == []
-        assert vars(self.key) == before
 
     def alive_error(self) -> type[DomainError] | None:
         return KeyDeleted if self.model["deleted"] else None
@@ -87,11 +51,11 @@ class ApiKeyMachine(RuleBasedStateMachine):
     def issue(self, plaintext, name, quota, url, secret) -> None:
         key_hash = hash_key(plaintext)
         issued_at = self.at()
-        self.key = ApiKey(
+        self.aggregate = ApiKey(
             key_hash=key_hash, prefix=plaintext[:4], name=name, quota=quota,
             webhook_url=url, webhook_secret=secret, at=issued_at,
         )
-        assert self.key.id == key_id_for_hash(key_hash) == ApiKey.create_id(key_hash)
+        assert self.aggregate.id == key_id_for_hash(key_hash) == ApiKey.create_id(key_hash)
         self.model = {
             "key_hash": key_hash, "prefix": plaintext[:4], "issued_at": issued_at,
             "id": key_id_for_hash(key_hash),
@@ -113,24 +77,26 @@ class ApiKeyMachine(RuleBasedStateMachine):
         else:
             error = None
         if error is not None:
-            self.expect_refused(error, self.key.consume, task_id=task, endpoint=endpoint)
+            self.expect_refused(error, self.aggregate.consume, task_id=task, endpoint=endpoint)
             return
         unlimited_before = m["quota_remaining"] is None
-        self.key.consume(task_id=task, endpoint=endpoint, at=self.at())
+        self.aggregate.consume(task_id=task, endpoint=endpoint, at=self.at())
         m["total_used"] += 1
         if m["quota_remaining"] is not None:
             m["quota_remaining"] -= 1
         self.collect(["QuotaConsumed"])
         if unlimited_before:
-            assert self.key.unlimited and self.key.quota_remaining is None
+            assert self.aggregate.unlimited and self.aggregate.quota_remaining is None
 
     @rule(quota=quotas, extra=st.integers(min_value=0, max_value=3))
     def set_quota(self, quota, extra) -> None:
         remaining, total = (None, None) if quota is None else (quota, quota + extra)
         if self.model["deleted"]:
-            self.expect_refused(KeyDeleted, self.key.set_quota, remaining=remaining, total=total)
+            self.expect_refused(
+                KeyDeleted, self.aggregate.set_quota, remaining=remaining, total=total
+            )
             return
-        self.key.set_quota(remaining=remaining, total=total, at=self.at())
+        self.aggregate.set_quota(remaining=remaining, total=total, at=self.at())
         self.model["quota_remaining"] = remaining
         self.model["quota_total"] = total
         self.collect(["QuotaSet"])
@@ -149,78 +115,72 @@ class ApiKeyMachine(RuleBasedStateMachine):
             "bad_total": (good, bad),
         }[shape]
         error = KeyDeleted if self.model["deleted"] else InvalidQuota
-        self.expect_refused(error, self.key.set_quota, remaining=remaining, total=total)
+        self.expect_refused(error, self.aggregate.set_quota, remaining=remaining, total=total)
 
     @rule()
     def activate(self) -> None:
-        if self.model["deleted"]:
-            self.expect_refused(KeyDeleted, self.key.activate)
-            return
-        was_active = self.model["active"]
-        self.key.activate(at=self.at())
-        self.model["active"] = True
-        self.collect([] if was_active else ["Activated"])
+        self._set_active(True, self.aggregate.activate, "Activated")
 
     @rule()
     def deactivate(self) -> None:
+        self._set_active(False, self.aggregate.deactivate, "Deactivated")
+
+    def _set_active(self, active: bool, command, event_name: str) -> None:
+        """(De)activation is refused once deleted and emits an event only on a change."""
         if self.model["deleted"]:
-            self.expect_refused(KeyDeleted, self.key.deactivate)
+            self.expect_refused(KeyDeleted, command)
             return
-        was_active = self.model["active"]
-        self.key.deactivate(at=self.at())
-        self.model["active"] = False
-        self.collect(["Deactivated"] if was_active else [])
+        changed = self.model["active"] != active
+        command(at=self.at())
+        self.model["active"] = active
+        self.collect([event_name] if changed else [])
 
     @rule(url=urls, secret=secrets)
     def change_webhook_defaults(self, url, secret) -> None:
         m = self.model
         if m["deleted"]:
-            self.expect_refused(KeyDeleted, self.key.change_webhook_defaults, url=url, secret=secret)
+            self.expect_refused(
+                KeyDeleted, self.aggregate.change_webhook_defaults, url=url, secret=secret
+            )
             return
         changed = (url, secret) != (m["webhook_url"], m["webhook_secret"])
-        self.key.change_webhook_defaults(url=url, secret=secret, at=self.at())
+        self.aggregate.change_webhook_defaults(url=url, secret=secret, at=self.at())
         m["webhook_url"], m["webhook_secret"] = url, secret
         self.collect(["WebhookDefaultsChanged"] if changed else [])
 
     @rule()
     def delete(self) -> None:
         if self.model["deleted"]:
-            self.expect_refused(KeyDeleted, self.key.delete)
+            self.expect_refused(KeyDeleted, self.aggregate.delete)
             return
-        self.key.delete(at=self.at())
+        self.aggregate.delete(at=self.at())
         self.model.update(deleted=True, active=False, webhook_secret=None)
         self.collect(["Deleted"])
 
-    # ---- invariants ----------------------------------------------------------
+    # ---- invariants (plus replay_rebuilds_live_state from AggregateMachine) ----
 
     @invariant()
     def matches_model(self) -> None:
-        assert state_of(self.key) == {name: self.model[name] for name in STATE_FIELDS}
-        assert self.key.unlimited == (self.model["quota_remaining"] is None)
+        super().matches_model()
+        assert self.aggregate.unlimited == (self.model["quota_remaining"] is None)
 
     @invariant()
     def quota_never_negative(self) -> None:
-        assert self.key.quota_remaining is None or self.key.quota_remaining >= 0
+        assert self.aggregate.quota_remaining is None or self.aggregate.quota_remaining >= 0
 
     @invariant()
     def total_used_counts_consumed_events(self) -> None:
         consumed = sum(1 for e in self.events if isinstance(e, ApiKey.QuotaConsumed))
-        assert self.key.total_used == consumed == self.model["total_used"]
+        assert self.aggregate.total_used == consumed == self.model["total_used"]
 
     @invariant()
     def version_counts_events(self) -> None:
-        assert self.key.version == len(self.events)
+        super().version_counts_events()
         assert [e.originator_version for e in self.events] == list(range(1, len(self.events) + 1))
-
-    @invariant()
-    def replay_rebuilds_live_state(self) -> None:
-        rebuilt = replay(self.events)
-        assert state_of(rebuilt) == state_of(self.key)
-        assert vars(rebuilt) == vars(self.key)
 
 
 ApiKeyMachine.TestCase.settings = settings(
-    max_examples=60, stateful_step_count=30, deadline=None
+    max_examples=100, stateful_step_count=30, deadline=None
 )
 TestApiKeyStateful = ApiKeyMachine.TestCase
 
