@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 ENDPOINTS = {TaskKind.METHODOLOGY.value: "generate", TaskKind.STATISTICAL_PLOT.value: "plot"}
 MAX_SUBMIT_ATTEMPTS = 200
+MEDIA_TYPES = {"png": "image/png", "svg": "image/svg+xml", "spec": "application/json"}
 
 
 class Tasks:
@@ -76,11 +77,15 @@ class Tasks:
             raise NotFound("task not found")
         return task
 
-    def image(self, task_id: str, owner: ApiKey) -> bytes:
+    def artifact(self, task_id: str, owner: ApiKey, name: str = "png") -> tuple[bytes, str]:
+        """A completed task's PNG, or one of its extras ("svg", "spec"), with its media type."""
         task = self.get(task_id, owner)
-        if task.status is not TaskStatus.COMPLETED or task.image_ref is None:
-            raise NotFound("image not ready: the task is " + task.status.value)
-        return self.blobs.get(task.image_ref)
+        if task.status is not TaskStatus.COMPLETED:
+            raise NotFound(f"{name} not ready: the task is {task.status.value}")
+        ref = task.image_ref if name == "png" else task.artifacts.get(name)
+        if ref is None:
+            raise NotFound(f"this task has no {name}")
+        return self.blobs.get(ref), MEDIA_TYPES[name]
 
     def run(self, task_id: UUID) -> None:
         """Run one task through its pipeline; a finished task is left alone."""

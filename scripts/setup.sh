@@ -1,22 +1,25 @@
 #!/usr/bin/env bash
-# Installs what PaperBanana needs on a fresh Debian machine: the Debian packages
-# (only those missing), then a virtual environment with the project and its test tools.
+# Installs what PaperBanana needs on a fresh Debian machine: the Debian packages that
+# are missing (headless Chromium and its driver for rendering, fonts with CJK glyphs,
+# and Python's venv where Python is Debian's), then a virtual environment with the
+# project and its test tools.
 set -euo pipefail
 venv="${1:-.venv}"
 
-debian_packages=(python3 python3-venv python3-dev build-essential)
+wanted=(chromium chromium-driver fonts-noto-core fonts-noto-cjk fonts-dejavu-core)
+python3 -c "import venv, ensurepip" 2>/dev/null || wanted+=(python3-venv)
 missing=()
-for pkg in "${debian_packages[@]}"; do
+for pkg in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
-# python3-venv etc. may be absent where Python itself came from elsewhere (pyenv);
-# only install when `python3 -m venv` cannot work.
-if ! python3 -c "import venv, ensurepip" 2>/dev/null && [ ${#missing[@]} -gt 0 ]; then
-    if [ "$(id -u)" = 0 ]; then
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
-    else
-        echo "please install: ${missing[*]}" >&2; exit 1
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" != 0 ]; then
+        echo "setup: please install these Debian packages as root: ${missing[*]}" >&2
+        exit 1
     fi
+    echo "setup: installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"

@@ -8,7 +8,7 @@ from entrypoints.bootstrap import Container
 from entrypoints.http import errors
 from entrypoints.http.admin_resources import AdminKey, AdminKeys, AdminWebhooks
 from entrypoints.http.openapi import openapi_document
-from entrypoints.http.task_resources import Generate, Plot, TaskImage, TaskItem
+from entrypoints.http.task_resources import Generate, Plot, TaskImage, TaskItem, TaskSpec
 from entrypoints.version import VERSION
 
 
@@ -34,6 +34,7 @@ def create_app(container: Container) -> falcon.App:
     app.add_route("/api/plot", Plot(container))
     app.add_route("/api/tasks/{task_id}", TaskItem(container))
     app.add_route("/api/tasks/{task_id}/image", TaskImage(container))
+    app.add_route("/api/tasks/{task_id}/spec", TaskSpec(container))
     app.add_route("/api/admin/keys", AdminKeys(container))
     app.add_route("/api/admin/keys/{key}", AdminKey(container))
     app.add_route("/api/admin/webhooks", AdminWebhooks(container))

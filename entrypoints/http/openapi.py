@@ -109,10 +109,17 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                 "Poll a task", {"200": _json(_ref("Task"), "the task"), **_errors(401, 403, 404)},
                 parameters=[TASK_PARAM])},
             "/api/tasks/{task_id}/image": {"get": _op(
-                "Download the PNG of a completed task",
-                {"200": {"description": "the figure",
-                         "content": {"image/png": {"schema": {"type": "string", "format": "binary"}}}},
-                 **_errors(401, 403, 404)}, parameters=[TASK_PARAM])},
+                "Download the figure of a completed task (PNG, or SVG with format=svg)",
+                {"200": {"description": "the figure", "content": {
+                    "image/png": {"schema": {"type": "string", "format": "binary"}},
+                    "image/svg+xml": {"schema": {"type": "string"}}}},
+                 **_errors(401, 403, 404, 422)},
+                parameters=[TASK_PARAM, _query("format", {"type": "string", "enum": ["png", "svg"],
+                                                          "default": "png"})])},
+            "/api/tasks/{task_id}/spec": {"get": _op(
+                "The final PlotSpec of a completed plot task",
+                {"200": _json({"type": "object"}, "the spec"), **_errors(401, 403, 404)},
+                parameters=[TASK_PARAM])},
             "/api/admin/keys": {
                 "post": _op("Create an API key (the full key is shown once)",
                             {"201": _json(_ref("Key"), "the key, in full"), **_errors(401, 422)},

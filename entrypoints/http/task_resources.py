@@ -13,6 +13,7 @@ from entrypoints.bootstrap import Container
 from entrypoints.http.requests import bearer, boolean, integer, json_body, text, url
 
 DEFAULT_ITERATIONS = 3
+IMAGE_FORMATS = ("png", "svg")
 
 
 class _Authenticated:
@@ -71,6 +72,19 @@ class TaskItem(_Authenticated):
 
 
 class TaskImage(_Authenticated):
+    """The figure: PNG by default (the contract), SVG with `?format=svg`."""
+
     def on_get(self, req: falcon.Request, resp: falcon.Response, task_id: str) -> None:
-        resp.data = self.container.tasks.image(task_id, self.key(req))
-        resp.content_type = "image/png"
+        image_format = req.get_param("format") or "png"
+        if image_format not in IMAGE_FORMATS:
+            raise Invalid("format", "must be png or svg")
+        resp.data, resp.content_type = self.container.tasks.artifact(
+            task_id, self.key(req), image_format)
+
+
+class TaskSpec(_Authenticated):
+    """The final PlotSpec, to edit and re-render (`paperbanana render`)."""
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response, task_id: str) -> None:
+        resp.data, resp.content_type = self.container.tasks.artifact(
+            task_id, self.key(req), "spec")

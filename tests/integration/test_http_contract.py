@@ -93,6 +93,18 @@ def test_completed_task_has_image_description_and_rounds(client, admin, containe
     assert image.content.startswith(b"\x89PNG")
 
 
+def test_extras_of_a_completed_task_and_their_errors(client, admin, container) -> None:
+    key = new_key(client, admin)
+    task_id = client.simulate_post("/api/plot", json=PLOT, headers=bearer(key)).json["task_id"]
+    wait_for_jobs(container)
+    spec = client.simulate_get(f"/api/tasks/{task_id}/spec", headers=bearer(key))
+    assert spec.status_code == 200 and spec.json == {"fake": True}
+    assert_error(client.simulate_get(f"/api/tasks/{task_id}/image", headers=bearer(key),
+                                     params={"format": "jpeg"}), 422, "format")
+    assert_error(client.simulate_get(f"/api/tasks/{task_id}/image", headers=bearer(key),
+                                     params={"format": "svg"}), 404, "no svg")
+
+
 def test_failed_task_reports_its_error(client, admin, container, pipeline: FakePipeline) -> None:
     pipeline.fail_with = "the data has no numeric column"
     key = new_key(client, admin)
@@ -260,8 +272,8 @@ def test_openapi_document_is_valid_and_covers_every_route(client) -> None:
     validate(document)
     assert set(document["paths"]) == {
         "/api/health", "/api/generate", "/api/plot", "/api/tasks/{task_id}",
-        "/api/tasks/{task_id}/image", "/api/admin/keys", "/api/admin/keys/{key}",
-        "/api/admin/webhooks"}
+        "/api/tasks/{task_id}/image", "/api/tasks/{task_id}/spec", "/api/admin/keys",
+        "/api/admin/keys/{key}", "/api/admin/webhooks"}
     assert document["info"]["version"] == "0.1.2"
 
 

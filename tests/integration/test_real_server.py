@@ -135,9 +135,9 @@ def test_task_running_when_the_server_is_killed_completes_once_after_restart(
     assert events[-1] == "Completed"
 
 
-def test_paperbanana_serve_generates_a_private_admin_key_and_fails_tasks_honestly(
+def test_paperbanana_serve_generates_a_private_admin_key_and_fails_diagrams_honestly(
         tmp_path: Path) -> None:
-    """With no configuration and no pipeline installed, `serve` must not pretend."""
+    """With no configuration `serve` works; diagrams have no pipeline yet and must not pretend."""
     data_dir, port = tmp_path / "var", free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERBANANA_")}
     env.update(PAPERBANANA_DATA_DIR=str(data_dir), PAPERBANANA_PORT=str(port))
@@ -155,8 +155,8 @@ def test_paperbanana_serve_generates_a_private_admin_key_and_fails_tasks_honestl
         api_key = requests.post(f"{base}/api/admin/keys", json={"name": "n"}, headers={
             "Authorization": f"Bearer {admin_key}"}).json()["key"]
         headers = {"Authorization": f"Bearer {api_key}"}
-        task_id = requests.post(f"{base}/api/plot", headers=headers, json={
-            "data_json": "[1, 2]", "intent": "bar"}).json()["task_id"]
+        task_id = requests.post(f"{base}/api/generate", headers=headers, json={
+            "source_context": "An encoder feeds a decoder.", "caption": "Fig. 1"}).json()["task_id"]
         task = poll(base, task_id, headers)
         assert task["status"] == "failed"
         assert "no figure pipeline is installed" in task["error"]

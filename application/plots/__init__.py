@@ -1,0 +1,1 @@
+"""The statistical-plot pipeline: planner -> stylist -> (render -> critic)* -> description."""

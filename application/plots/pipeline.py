@@ -1,0 +1,80 @@
+"""The plot pipeline behind the FigurePipeline port."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from application.plots.description import describe
+from application.plots.ports import (
+    PlotCritic,
+    PlotDataError,
+    PlotPlanner,
+    PlotRenderer,
+    PlotStylist,
+    RenderedPlot,
+)
+from application.plots.spec import SpecError, check
+from application.ports import Figure, FigurePipeline, FigureRequest, ProgressCallback
+
+StageCallback = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+class PlotPipeline(FigurePipeline):
+    def __init__(self, planner: PlotPlanner, stylist: PlotStylist, renderer: PlotRenderer,
+                 critic: PlotCritic) -> None:
+        self.planner = planner
+        self.stylist = stylist
+        self.renderer = renderer
+        self.critic = critic
+
+    def generate(self, request: FigureRequest, on_iteration: ProgressCallback) -> Figure:
+        try:
+            data = json.loads(request.inputs["data_json"])
+        except (KeyError, ValueError) as error:
+            raise PlotDataError(f"data_json is not valid JSON: {error}") from None
+        spec, rendered = self.run(data, request.inputs.get("intent", ""), request.iterations,
+                                  on_iteration)
+        return self.figure(spec, rendered)
+
+    def run(self, data: Any, intent: str, iterations: int, on_iteration: ProgressCallback,
+            on_stage: StageCallback = _quiet) -> tuple[dict[str, Any], RenderedPlot]:
+        """Plan, style, then up to `iterations` critic rounds; stop once satisfied."""
+        on_stage("planning")
+        spec = self.planner.plan(data, intent)
+        on_stage("styling")
+        spec = self._checked(self.stylist.style(spec, intent))
+        on_stage("rendering")
+        rendered = self.renderer.render(spec)
+        for round_ in range(1, iterations + 1):
+            on_stage(f"critic round {round_}/{iterations}")
+            critique = self.critic.review(spec, rendered, intent)
+            on_iteration(critique.notes or ["no changes"])
+            if critique.revised is None:
+                break
+            spec = self._checked(critique.revised)
+            on_stage(f"rendering round {round_}")
+            rendered = self.renderer.render(spec)
+        return spec, rendered
+
+    def render(self, spec: dict[str, Any]) -> RenderedPlot:
+        return self.renderer.render(self._checked(spec))
+
+    @staticmethod
+    def figure(spec: dict[str, Any], rendered: RenderedPlot) -> Figure:
+        return Figure(png=rendered.png, description=describe(spec), extras={
+            "svg": (rendered.svg, "image/svg+xml"),
+            "spec": (json.dumps(spec, indent=1, ensure_ascii=False).encode(), "application/json"),
+        })
+
+    @staticmethod
+    def _checked(spec: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return check(spec)
+        except SpecError as error:
+            raise PlotDataError(f"the plot plan is invalid: {error}") from None
