@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test bench clean
+.PHONY: setup run test bench bench-render bench-quality clean
 
 setup: $(STAMP)
 
@@ -19,6 +19,13 @@ test: setup
 
 bench: setup
 	$(PY) bench/api_load.py
+
+bench-render: setup
+	$(VENV)/bin/pip install -q matplotlib
+	$(PY) bench/render.py
+
+bench-quality: setup
+	$(PY) bench/plot_quality.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

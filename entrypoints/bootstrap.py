@@ -19,11 +19,17 @@ import dramatiq
 from dramatiq import Worker
 from eventsourcing.cipher import AESCipher
 
+from adapters.bokeh_plot_renderer import BokehPlotRenderer
+from adapters.browser_render_service import BrowserRenderService
 from adapters.dramatiq_jobs import DramatiqJobQueue, make_broker
 from adapters.file_blob_store import FileBlobStore
+from adapters.house_plot_stylist import HousePlotStylist
+from adapters.offline_plot_critic import OfflinePlotCritic
+from adapters.offline_plot_planner import OfflinePlotPlanner
 from adapters.sqlite_read_models import SQLiteReadModels
 from adapters.system_clock import SystemClock
 from application.api_keys import ApiKeys
+from application.plots.pipeline import PlotPipeline
 from application.event_store import EventStore
 from application.ports import Clock, FigurePipeline
 from application.projections.dispatcher import Dispatcher
@@ -47,6 +53,17 @@ def read_or_create_secret(path: Path, make: Callable[[], str]) -> str:
     return value
 
 
+def build_plot_pipeline(settings: Settings) -> tuple[PlotPipeline, BrowserRenderService]:
+    """The offline plot pipeline and the browser pool it renders with (close it when done).
+
+    Browsers start lazily, on the first render, one per worker thread at most.
+    """
+    service = BrowserRenderService(size=settings.worker_threads)
+    pipeline = PlotPipeline(OfflinePlotPlanner(), HousePlotStylist(), BokehPlotRenderer(service),
+                            OfflinePlotCritic())
+    return pipeline, service
+
+
 @dataclass
 class Container:
     settings: Settings
@@ -60,6 +77,7 @@ class Container:
     deliveries: WebhookDeliveries
     admin_key_hash: bytes
     admin_key_file: Path | None
+    render_service: BrowserRenderService | None = None
     worker: Worker | None = None
 
     def is_admin(self, token: str | None) -> bool:
@@ -86,6 +104,8 @@ class Container:
             self.worker.stop()
             self.worker = None
         self.broker.close()
+        if self.render_service is not None:
+            self.render_service.close()
         self.store.close()
         self.read_models.close()
 
@@ -115,13 +135,17 @@ def bootstrap(settings: Settings, *, pipelines: Mapping[str, FigurePipeline] | N
     deliveries = WebhookDeliveries(store, clock, read_models, follower)
     blobs = FileBlobStore(data_dir / "blobs")
     broker = broker or make_broker(settings.broker_url)
+    render_service = None
+    if pipelines is None:
+        plot_pipeline, render_service = build_plot_pipeline(settings)
+        pipelines = {"statistical_plot": plot_pipeline}
     tasks: Tasks | None = None
     queue = DramatiqJobQueue(broker, run_task=lambda task_id: tasks.run(task_id))
-    tasks = Tasks(store, clock, blobs, pipelines or {}, deliveries, read_models, follower)
+    tasks = Tasks(store, clock, blobs, pipelines, deliveries, read_models, follower)
     return Container(
         settings=settings, store=store, read_models=read_models, follower=follower,
         broker=broker, queue=queue, api_keys=ApiKeys(store, clock, read_models, follower),
         tasks=tasks, deliveries=deliveries,
         admin_key_hash=hashlib.sha256(admin_key.encode()).digest(),
-        admin_key_file=admin_key_file,
+        admin_key_file=admin_key_file, render_service=render_service,
     )

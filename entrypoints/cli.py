@@ -9,12 +9,16 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from application.api_keys import UNSET
 from application.errors import ApplicationError
 from domain.errors import DomainError
-from entrypoints.bootstrap import Container, bootstrap
+from application.plots.description import describe
+from application.plots.ports import RenderedPlot
+from application.ports import FigureFailed
+from entrypoints.bootstrap import Container, bootstrap, build_plot_pipeline
 from entrypoints.settings import CONVERTERS, HELP, Settings, env_name
 
 
@@ -59,6 +63,18 @@ def build_parser() -> argparse.ArgumentParser:
     projections = commands.add_parser("projections", help="read models").add_subparsers(
         dest="projections_command", required=True)
     projections.add_parser("rebuild", parents=[flags], help="drop and rebuild every read model")
+
+    plot = commands.add_parser("plot", parents=[flags],
+                               help="draw a statistical plot locally, without a server")
+    plot.add_argument("data", help="JSON file holding the data (as data_json would)")
+    plot.add_argument("--intent", required=True, help="chart type, axes and style wanted")
+    plot.add_argument("-o", "--output", required=True, help="figure.png or figure.svg")
+    plot.add_argument("--iterations", type=int, default=3, choices=range(1, 11),
+                      metavar="1..10", help="most critic rounds (default 3)")
+    plot.add_argument("--spec-out", help="also write the final PlotSpec here")
+    render = commands.add_parser("render", parents=[flags], help="re-render an edited PlotSpec")
+    render.add_argument("spec", help="a PlotSpec JSON file (from --spec-out or /api/tasks/ID/spec)")
+    render.add_argument("-o", "--output", required=True, help="figure.png or figure.svg")
     return parser
 
 
@@ -71,6 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings.load(overrides={name: getattr(args, name, None) for name in HELP})
+    if args.command in LOCAL_COMMANDS:
+        return LOCAL_COMMANDS[args.command](settings, args)
     container = bootstrap(settings)
     try:
         return COMMANDS[args.command](container, args)
@@ -165,12 +183,74 @@ def _projections(container: Container, args: argparse.Namespace) -> int:
     return 0
 
 
+def _plot(settings: Settings, args: argparse.Namespace) -> int:
+    output = _figure_path(args.output)
+    try:
+        data = json.loads(Path(args.data).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        print(f"error: cannot read {args.data}: {error}", file=sys.stderr)
+        return 1
+    pipeline, service = build_plot_pipeline(settings)
+    rounds = iter(range(1, args.iterations + 1))
+
+    def on_iteration(notes: list[str]) -> None:
+        print(f"  round {next(rounds)}: " + "; ".join(notes), file=sys.stderr)
+
+    def on_stage(stage: str) -> None:
+        print(f"[{stage}]", file=sys.stderr, flush=True)
+
+    with service:
+        try:
+            spec, rendered = pipeline.run(data, args.intent, args.iterations, on_iteration,
+                                          on_stage)
+        except FigureFailed as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+    _write_figure(output, rendered)
+    if args.spec_out:
+        Path(args.spec_out).write_text(json.dumps(spec, indent=1, ensure_ascii=False) + "\n",
+                                       encoding="utf-8")
+    print(describe(spec))
+    return 0
+
+
+def _render(settings: Settings, args: argparse.Namespace) -> int:
+    output = _figure_path(args.output)
+    try:
+        spec = json.loads(Path(args.spec).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        print(f"error: cannot read {args.spec}: {error}", file=sys.stderr)
+        return 1
+    pipeline, service = build_plot_pipeline(settings)
+    with service:
+        try:
+            rendered = pipeline.render(spec)
+        except FigureFailed as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+    _write_figure(output, rendered)
+    return 0
+
+
+def _figure_path(name: str) -> Path:
+    path = Path(name)
+    if path.suffix.lower() not in (".png", ".svg"):
+        raise SystemExit(f"error: -o must end in .png or .svg, not {path.name!r}")
+    return path
+
+
+def _write_figure(path: Path, rendered: RenderedPlot) -> None:
+    path.write_bytes(rendered.svg if path.suffix.lower() == ".svg" else rendered.png)
+    print(f"wrote {path}", file=sys.stderr)
+
+
 def _print(value: Any) -> None:
     print(json.dumps(value, indent=2, default=str))
 
 
 COMMANDS = {"serve": _serve, "worker": _worker, "keys": _keys, "audit": _audit,
             "projections": _projections}
+LOCAL_COMMANDS = {"plot": _plot, "render": _render}
 
 if __name__ == "__main__":
     sys.exit(main())
