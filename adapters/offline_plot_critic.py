@@ -90,9 +90,15 @@ def check_axis_titles(spec: dict[str, Any]) -> list[str]:
                     and len(p["series"]) == 1:
                 title = p["series"][0]["name"]
             if title:
-                a["title"] = title
+                a["title"] = title = _readable(title)
                 notes.append(f"panel {i + 1}: {name} axis had no title; titled it {title!r}")
     return notes
+
+
+def _readable(name: str) -> str:
+    """A column name as an axis title: `train_loss` reads "Train loss"."""
+    words = name.replace("_", " ").strip()
+    return words[:1].upper() + words[1:] if words.islower() else words
 
 
 def check_tick_labels(spec: dict[str, Any]) -> list[str]:

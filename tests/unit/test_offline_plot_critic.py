@@ -80,7 +80,7 @@ def test_small_text_is_raised_to_the_minimum_and_axis_titles_are_filled() -> Non
     spec["panels"][0]["x"]["title"] = None
     critique = review(spec)
     assert critique.revised["style"]["tick_size"] == 9
-    assert critique.revised["panels"][0]["x"]["title"] == "label"
+    assert critique.revised["panels"][0]["x"]["title"] == "Label"
 
 
 def test_value_labels_that_cannot_fit_are_shrunk_or_removed() -> None:

@@ -1,0 +1,140 @@
+"""Plot quality on PaperBananaBench's plot split, through the offline pipeline.
+
+For every case of ../shared/benchmarks/plot-ref.json: plan, style, render and critique
+with the default offline stages (real headless Chromium), then report
+  - completion rate (a figure was produced, no exception),
+  - how often the first panel's chart kind matches the case's category,
+  - whether every input number appears unchanged in the spec's data and is drawn,
+  - time per case (median and p90),
+and write a contact sheet (one PNG grid of every result) to look at.
+
+Run:  make bench-quality        (python bench/plot_quality.py [--iterations 1] [--limit N])
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from adapters.browser_render_service import start_chromium  # noqa: E402
+from application.plots.spec import is_number, used_columns  # noqa: E402
+from entrypoints.bootstrap import build_plot_pipeline  # noqa: E402
+from entrypoints.settings import Settings  # noqa: E402
+
+SHEET_COLUMNS = 12
+CASES = ROOT.parent / "shared" / "benchmarks" / "plot-ref.json"
+KINDS_FOR = {"line": {"line", "area"}, "bar": {"bar"}, "scatter": {"scatter"},
+             "tree_pie": {"pie", "donut", "treemap"}, "radar": {"radar"},
+             "heatmap": {"heatmap"}}
+
+
+def input_numbers(content: dict) -> Counter:
+    return Counter(v for values in content.values() for v in values if is_number(v))
+
+
+def drawn_numbers(spec: dict) -> Counter:
+    used = used_columns(spec)
+    return Counter(v for column, values in spec["data"].items() if column in used
+                   for v in values if is_number(v))
+
+
+def contact_sheet(images: list[tuple[str, bytes]], out: Path) -> Path:
+    """One PNG of every figure: an HTML grid of thumbnails, screenshot by Chromium
+    (no imaging library needed). The HTML page stays beside it for a closer look."""
+    cases = out / "cases"
+    cases.mkdir(exist_ok=True)
+    cells = []
+    for name, png in images:
+        (cases / f"{name}.png").write_bytes(png)
+        cells.append(f'<figure><img src="cases/{name}.png"><figcaption>{name}</figcaption></figure>')
+    html = out / "plot_quality_contact_sheet.html"
+    html.write_text(
+        "<html><body style='margin:0;font:11px sans-serif;display:grid;gap:4px;"
+        f"grid-template-columns:repeat({SHEET_COLUMNS},200px);background:#ddd'>"
+        "<style>figure{margin:0;background:#fff}img{width:200px;height:150px;"
+        "object-fit:contain;display:block}figcaption{text-align:center}</style>"
+        + "".join(cells) + "</body></html>", encoding="utf-8")
+    with tempfile.TemporaryDirectory() as profile:
+        driver = start_chromium(Path(profile), scale=1)
+        try:
+            driver.set_window_size(SHEET_COLUMNS * 204, 800)
+            driver.get(html.as_uri())
+            height = driver.execute_script("return document.body.scrollHeight")
+            driver.set_window_size(SHEET_COLUMNS * 204, height + 20)
+            sheet = out / "plot_quality_contact_sheet.png"
+            sheet.write_bytes(driver.get_screenshot_as_png())
+        finally:
+            driver.quit()
+    return sheet
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--iterations", type=int, default=1, help="critic rounds per case")
+    parser.add_argument("--limit", type=int, help="only the first N cases")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "out"),
+                        help="folder for the contact sheet (default bench/out)")
+    args = parser.parse_args()
+    cases = json.loads(CASES.read_text())[: args.limit]
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    pipeline, service = build_plot_pipeline(Settings.load(overrides={"worker_threads": 1}))
+    done, kind_ok, kind_total, missing_cases, times = 0, 0, 0, [], []
+    failures: list[str] = []
+    images: list[tuple[str, bytes]] = []
+    by_category: Counter = Counter()
+    with service:
+        for number, case in enumerate(cases, 1):
+            started = time.perf_counter()
+            try:
+                spec, rendered = pipeline.run(case["content"], case["visual_intent"],
+                                              args.iterations, lambda notes: None)
+            except Exception as error:  # a benchmark reports every failure, whatever it is
+                failures.append(f"{case['id']}: {error}")
+                continue
+            times.append(time.perf_counter() - started)
+            done += 1
+            images.append((case["id"], rendered.png))
+            expected = KINDS_FOR.get(case["category"])
+            if expected is not None:
+                kind_total += 1
+                matched = spec["panels"][0]["kind"] in expected
+                kind_ok += matched
+                by_category[case["category"], matched] += 1
+            if input_numbers(case["content"]) - drawn_numbers(spec):
+                missing_cases.append(case["id"])
+            print(f"\r{number}/{len(cases)} cases", end="", file=sys.stderr, flush=True)
+        print(file=sys.stderr)
+    sheet = contact_sheet(images, out)
+
+    print(f"cases                 {len(cases)}")
+    print(f"completed             {done}/{len(cases)} ({100 * done / len(cases):.1f}%)")
+    print(f"kind matches category {kind_ok}/{kind_total} ({100 * kind_ok / max(kind_total, 1):.1f}%)"
+          " (misc excluded)")
+    for category in KINDS_FOR:
+        hit, miss = by_category[category, True], by_category[category, False]
+        if hit + miss:
+            print(f"  {category:<9} {hit}/{hit + miss}")
+    print(f"cases with a missing input number: {len(missing_cases)} {missing_cases[:10]}")
+    if times:
+        times.sort()
+        print(f"time per case         median {1000 * statistics.median(times):.0f} ms, "
+              f"p90 {1000 * times[int(0.9 * (len(times) - 1))]:.0f} ms "
+              f"({args.iterations} critic round(s))")
+    print(f"contact sheet         {sheet}")
+    for failure in failures[:20]:
+        print("FAILED", failure)
+    return 0 if done == len(cases) and not missing_cases else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
