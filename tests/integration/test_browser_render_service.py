@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import statistics
 import struct
 import threading
 import time
@@ -173,7 +174,7 @@ def test_the_pool_reuses_a_warm_session() -> None:
             svc.render(bar())
             timings.append(time.perf_counter() - started)
         assert svc.starts == 1
-        assert max(timings[1:]) < timings[0] / 2
+        assert statistics.median(timings[1:]) < timings[0] / 2  # not max: loaded boxes stall
 
 
 def test_a_session_is_recycled_after_n_renders() -> None:
