@@ -88,7 +88,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings.load(overrides={name: getattr(args, name, None) for name in HELP})
     if args.command in LOCAL_COMMANDS:
-        return LOCAL_COMMANDS[args.command](settings, args)
+        try:
+            return LOCAL_COMMANDS[args.command](settings, args)
+        except (CliFailure, FigureFailed) as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
     container = bootstrap(settings)
     try:
         return COMMANDS[args.command](container, args)
@@ -184,12 +188,7 @@ def _projections(container: Container, args: argparse.Namespace) -> int:
 
 
 def _plot(settings: Settings, args: argparse.Namespace) -> int:
-    output = _figure_path(args.output)
-    try:
-        data = json.loads(Path(args.data).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        print(f"error: cannot read {args.data}: {error}", file=sys.stderr)
-        return 1
+    output, data = _figure_path(args.output), _read_json(args.data)
     pipeline, service = build_plot_pipeline(settings)
     rounds = iter(range(1, args.iterations + 1))
 
@@ -200,12 +199,7 @@ def _plot(settings: Settings, args: argparse.Namespace) -> int:
         print(f"[{stage}]", file=sys.stderr, flush=True)
 
     with service:
-        try:
-            spec, rendered = pipeline.run(data, args.intent, args.iterations, on_iteration,
-                                          on_stage)
-        except FigureFailed as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 1
+        spec, rendered = pipeline.run(data, args.intent, args.iterations, on_iteration, on_stage)
     _write_figure(output, rendered)
     if args.spec_out:
         Path(args.spec_out).write_text(json.dumps(spec, indent=1, ensure_ascii=False) + "\n",
@@ -215,21 +209,23 @@ def _plot(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _render(settings: Settings, args: argparse.Namespace) -> int:
-    output = _figure_path(args.output)
-    try:
-        spec = json.loads(Path(args.spec).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        print(f"error: cannot read {args.spec}: {error}", file=sys.stderr)
-        return 1
+    output, spec = _figure_path(args.output), _read_json(args.spec)
     pipeline, service = build_plot_pipeline(settings)
     with service:
-        try:
-            rendered = pipeline.render(spec)
-        except FigureFailed as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 1
+        rendered = pipeline.render(spec)
     _write_figure(output, rendered)
     return 0
+
+
+class CliFailure(Exception):
+    """A problem with the command's own input, reported as `error: ...`."""
+
+
+def _read_json(name: str) -> Any:
+    try:
+        return json.loads(Path(name).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise CliFailure(f"cannot read {name}: {error}") from None
 
 
 def _figure_path(name: str) -> Path:

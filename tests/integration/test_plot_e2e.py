@@ -113,3 +113,14 @@ def test_cli_plot_then_render_an_edited_spec(tmp_path: Path) -> None:
         cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "Edited title 编辑" in svg_path.read_text(encoding="utf-8")
+
+
+def test_cli_plot_reports_bad_input_without_a_traceback(tmp_path: Path) -> None:
+    data = tmp_path / "data.json"
+    data.write_text('{"names": ["a", "b"]}')
+    for args in ([str(tmp_path / "missing.json")], [str(data)]):
+        result = subprocess.run(
+            [sys.executable, "-m", "entrypoints.cli", "plot", *args, "--intent", "bar",
+             "-o", str(tmp_path / "f.png")], cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 1
+        assert "error: " in result.stderr and "Traceback" not in result.stderr
