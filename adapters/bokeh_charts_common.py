@@ -202,9 +202,14 @@ def floats(values: list[Any], what: str) -> np.ndarray:
 
 
 def factors(values: list[Any], what: str, unique: bool = True) -> list[str]:
-    """Category labels for a categorical axis; numbers and years become strings here only.
+    """Category labels for a categorical axis; numbers and years become strings here only
+    (rounded as a reader wants them, or in full where rounding would merge two of them).
     Bars, lines and cells need each category once; points may share one (a dot plot)."""
     labels = [label(v) for v in values]
+    if unique and len(set(labels)) < len(labels):
+        exact = [_exact(v) for v in values]
+        if len(set(exact)) == len(exact):
+            labels = exact
     repeated = sorted({x for x in labels if labels.count(x) > 1})
     if repeated and unique:
         raise ValueError(f"{what} list {repeated[:5]} more than once; a categorical axis "
@@ -229,6 +234,13 @@ def label(value: Any) -> str:
     if value is None:
         return ""
     return fmt(value) if is_number(value) else str(value)
+
+
+def _exact(value: Any) -> str:
+    """A category label with a number in full ("0.12345"), 1 and 1.0 alike."""
+    if is_number(value) and not float(value).is_integer():
+        return repr(float(value))
+    return label(value)
 
 
 def fmt(value: float) -> str:

@@ -2,17 +2,20 @@
 
 Heatmap data is long form (x and y axis columns name each cell; several value series get
 rows of their own) or wide form (each series a line of cells, the category column on the
-axis that names it, the series names on the other). Treemaps lay out one series with the
+axis that names it, the series names on the other). A series' `color_field` colours its
+cells instead of its values: categories (text) take the palette and a legend, numbers a
+colour bar; its values, if any, stay the cell annotations. Treemaps lay out one series with the
 squarified algorithm (Bruls et al. 2000).
 """
 
 from __future__ import annotations
 
+from typing import Any
 
 import numpy as np
-from bokeh.models import ColorBar, ColumnDataSource, LinearColorMapper, Range1d
-from bokeh.palettes import RdBu11, Viridis256, interp_palette
+from bokeh.models import ColorBar, ColumnDataSource, LegendItem, LinearColorMapper, Range1d
 from bokeh.transform import transform
+from bokeh.palettes import RdBu11, Viridis256, interp_palette
 
 from adapters.bokeh_charts_common import (
     Drawn,
@@ -20,10 +23,12 @@ from adapters.bokeh_charts_common import (
     factor_range,
     factors,
     fitting_font,
+    floats,
     fmt,
     label,
     text_on,
 )
+from application.plots.spec import is_number
 
 Rect = tuple[float, float, float, float]
 DIVERGING = list(interp_palette(RdBu11, 256))
@@ -36,21 +41,31 @@ def draw_heatmap(panel: Panel) -> Drawn:
     columns, rows = list(dict.fromkeys(xs)), list(dict.fromkeys(ys))
     if len(set(zip(xs, ys))) < len(xs):
         raise ValueError("the heatmap has two values for one cell")
-    mapper = _mapper(values)
-    shade = mapper.palette
-    share = (values - mapper.low) / ((mapper.high - mapper.low) or 1.0)
-    fills = [shade[min(int(p * len(shade)), len(shade) - 1)] if np.isfinite(p) else "#ffffff"
-             for p in share]
+    colours = _colour_cells(panel, len(values) // len(panel.series))
+    categories = colours is not None and any(v is not None and not is_number(v) for v in colours)
+    if categories:
+        names = [label(v) for v in colours]
+        order = list(dict.fromkeys(names))
+        fills = [panel.color(order.index(name)) for name in names]
+        shades, fill_color = values, "fill"
+    else:
+        shades = values if colours is None else floats(colours, "the heatmap colour column")
+        mapper = _mapper(shades)
+        share = (shades - mapper.low) / ((mapper.high - mapper.low) or 1.0)
+        fills = [mapper.palette[min(int(p * len(mapper.palette)), len(mapper.palette) - 1)]
+                 if np.isfinite(p) else "#ffffff" for p in share]
+        fill_color = transform("shade", mapper)
     source = ColumnDataSource({
-        "x": xs, "y": ys, "value": values, "text": [fmt(v) for v in values],
+        "x": xs, "y": ys, "value": values, "shade": shades, "fill": fills,
+        "text": [fmt(v) for v in values],
         "text_color": [text_on(f) for f in fills],
         "line_color": [panel.style["text_color"] if m else panel.style["background"]
                        for m in marked],
         "line_width": [3.0 if m else 1.0 for m in marked]})
     fig = panel.figure(x_range=factor_range(columns, vertical=False),
                        y_range=factor_range(rows, vertical=True))
-    fig.rect(x="x", y="y", width=1, height=1, source=source, fill_color=transform("value", mapper),
-             line_color="line_color", line_width="line_width")
+    tiles = fig.rect(x="x", y="y", width=1, height=1, source=source, fill_color=fill_color,
+                     line_color="line_color", line_width="line_width")
     frame_w, frame_h = panel.frame()
     widest = max(source.data["text"], key=len)
     size = fitting_font(panel.style, widest, (frame_w - 60) / len(columns), frame_h / len(rows))
@@ -58,14 +73,41 @@ def draw_heatmap(panel: Panel) -> Drawn:
         fig.text(x="x", y="y", text="text", source=source, text_color="text_color",
                  text_align="center", text_baseline="middle", text_font=panel.font,
                  text_font_size=f"{size:.0f}px")
+    fig.axis.axis_line_color = None
+    fig.axis.major_tick_line_color = None
+    if categories:
+        items = [LegendItem(label=name, renderers=[tiles], index=names.index(name))
+                 for name in order]
+        return Drawn(fig, items, legend_title=_colour_title(panel))
     fig.add_layout(ColorBar(color_mapper=mapper, width=12, border_line_color=None,
+                            title=_colour_title(panel),
+                            title_text_font=panel.style["font"], title_text_font_style="normal",
+                            title_text_font_size=panel.px("tick_size"),
+                            title_text_color=panel.style["text_color"],
                             background_fill_color=panel.style["background"],
                             major_label_text_font=panel.style["font"],
                             major_label_text_font_size=panel.px("tick_size"),
                             major_label_text_color=panel.style["text_color"]), "right")
-    fig.axis.axis_line_color = None
-    fig.axis.major_tick_line_color = None
     return Drawn(fig)
+
+
+def _colour_cells(panel: Panel, n: int) -> list[Any] | None:
+    """The cells' colour values, series after series, when the series name colour columns
+    (every series must then); None when the values colour the cells."""
+    named = [s.get("color_field") for s in panel.series]
+    if not any(named):
+        return None
+    if not all(named):
+        raise ValueError("either every heatmap series or none names a colour column")
+    return [v for name in named for v in panel.column(str(name), n)]
+
+
+def _colour_title(panel: Panel) -> str | None:
+    """The colour column's name, when one column other than the values colours the cells."""
+    names = {s.get("color_field") for s in panel.series} - {None}
+    if len(names) != 1 or all(s.get("color_field") == s["field"] for s in panel.series):
+        return None
+    return str(names.pop())
 
 
 def _cells(panel: Panel) -> tuple[list[str], list[str], np.ndarray, list[bool]]:

@@ -10,18 +10,27 @@ bar, line or area chart is the axis whose field is set (y when horizontal); pie,
 treemap and radar take their slices or spokes from x.field and draw one ring per series; a
 heatmap is long (x.field and y.field name the cell keys, each series holds cell values) or
 wide (the one axis with a field labels the rows, or the columns for a one-row heatmap, and
-each series is one line of cells along the other axis).
+each series is one line of cells along the other axis). Cell values are always numeric
+columns; an edge list without numbers colours its cells by a text column instead.
+
+Categories that must each appear once (bars, lines, slices, spokes, tiles, heatmap rows)
+but repeat are first joined with a second repeating text column, and what still repeats is
+numbered in a derived label column ("A", "A (2)") with a note: every row keeps its own value,
+none is summed or dropped. Points (scatter) may share a category.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from adapters.plot_data import (
     Table,
     all_positive,
+    cell_label,
     closest,
     common_name,
+    distinct_labels,
     few_distinct,
     free_name,
     has_repeats,
@@ -33,6 +42,7 @@ from adapters.plot_data import (
     is_xy,
     length_groups,
     name_tokens,
+    numbered,
     one_measure,
     runs,
     spans_decades,
@@ -42,7 +52,7 @@ from adapters.plot_data import (
 )
 from adapters.plot_intent import STOPWORDS, FigureIntent, PanelIntent, assign, grid_for, parse
 from application.plots.ports import PlotDataError, PlotPlanner
-from application.plots.spec import axis, new_spec, panel, series, used_columns
+from application.plots.spec import axis, is_number, new_spec, panel, series, used_columns
 
 Panel = dict[str, Any]
 
@@ -73,6 +83,12 @@ NOTES = {
     "log": "A log scale was asked for, but the data has values <= 0, so the axis stays linear.",
     "lengths": "Columns of different lengths are drawn in separate panels.",
     "facet": "The {count} requested subplots (one per {facet}) are drawn as a single panel.",
+    "repeats": "Labels of {column!r} repeat, so the repeats are numbered in order (e.g. "
+               "{example!r}); every row keeps its own value, nothing is summed or dropped.",
+    "edge_repeats": "Edges given more than once get rows of their own, numbered in order "
+                    "(e.g. {example!r}).",
+    "edges": "The network's edges carry no numbers: each cell marks one edge ({source} to "
+             "{target}), coloured by {kind!r}.",
 }
 
 
@@ -95,6 +111,10 @@ class _Plan:
         self.facet: str | None = None
         self.parts: dict[str, list[str]] = {}
         """Composite label column -> the columns it joins."""
+        self.titles: dict[str, str] = {}
+        """Derived label column -> the name its axis is titled with."""
+        self.numbered: dict[str, str] = {}
+        """Label column -> its copy with repeated labels numbered."""
         self.notes: list[str] = []
 
     def spec(self) -> dict[str, Any]:
@@ -103,8 +123,8 @@ class _Plan:
         intents, groups = self._layout()
         panels = [self._panel(intent, columns) for intent, columns in zip(intents, groups)]
         self._cover(panels)
-        for name in self.generated - used_columns({"panels": panels}):
-            del self.data[name]
+        for name in (self.generated | set(self.parts)) - used_columns({"panels": panels}):
+            del self.data[name]  # made-up columns no panel draws (an index, a joined label)
         figure = self.figure
         fixed = figure.grid and figure.grid[0] * figure.grid[1] >= len(panels)
         rows, cols = figure.grid if fixed else grid_for(len(panels), figure.width, figure.height)
@@ -196,11 +216,12 @@ class _Plan:
         """Bar, line, area, radar, pie, donut and treemap: categories (or x) and series."""
         horizontal = kind == "bar" and bool({"horizontal"} & pi.flags
                                             or {"arrow", "broken"} & pi.degrades)
-        category = self._category(texts)
+        category = self._category(texts, distinct=True)
         values = self._values(numbers)
         x = None
         if category is None and kind in ("bar", "line", "area") and len(values) > 1 \
-                and is_x_like(values[0], self.data[values[0]]):
+                and is_x_like(values[0], self.data[values[0]]) \
+                and self._keyable(values[0], categorical=kind == "bar"):
             x = values.pop(0)
         labels = [t for t in texts if t not in self._parts(category)
                   and set(name_tokens(t)) & LABEL_WORDS]
@@ -211,9 +232,9 @@ class _Plan:
         key = category or x
         scale = "category" if category or kind == "bar" else self._scale(
             [x] if x else [], "log_x" in pi.flags, auto=True)
-        key_axis = axis(key, pi.x_title, scale)
-        value_axis = axis(None, self._value_title(pi, key), self._scale(
-            values, "log" in pi.flags, auto=kind in ("line", "area")))
+        key_axis = axis(key, pi.x_title or self.titles.get(key or ""), scale)
+        value_axis = axis(None, self._value_title(pi, self.titles.get(key or "", key)),
+                          self._scale(values, "log" in pi.flags, auto=kind in ("line", "area")))
         if horizontal:
             return panel(kind, value_axis, key_axis, drawn, orientation="horizontal", **options)
         return panel(kind, key_axis, value_axis, drawn, **options)
@@ -274,6 +295,8 @@ class _Plan:
 
     def _heatmap(self, pi: PanelIntent, texts: list[str], numbers: list[str]) -> Panel:
         annotate = "labels" in pi.flags or "confusion" in pi.text.lower()
+        if len(texts) >= 3 and set(numbers) <= self.generated:
+            return self._edges(pi, texts, annotate)
         long = self._long_keys(texts, numbers, coordinates=bool(pi.degrades & {"3d", "network"}))
         if long:
             keys, values = long
@@ -286,21 +309,46 @@ class _Plan:
             drawn = [series(v, v, **extra) for v in values]
             return panel("heatmap", axis(x, pi.x_title, "category"),
                          axis(y, pi.y_title, "category"), drawn, annotate_cells=annotate)
-        label = self._category(texts) or next((c for c in numbers if c in self.generated), None)
+        label = self._category(texts, distinct=True) or next(
+            (c for c in numbers if c in self.generated), None)
         values = [c for c in numbers if c not in self.generated]
         if label is None and not self.matrix and len(values) > 1 and is_x_like(
-                values[0], self.data[values[0]]):
+                values[0], self.data[values[0]]) and self._keyable(values[0], categorical=True):
             label = values.pop(0)
         drawn = [series(v, v) for v in values]
+        title = self.titles.get(label or "")
         if "one_row" in pi.flags:
-            return panel("heatmap", axis(label, pi.x_title, "category"),
+            return panel("heatmap", axis(label, pi.x_title or title, "category"),
                          axis(None, pi.y_title, "category"), drawn, annotate_cells=annotate)
         return panel("heatmap", axis(None, pi.x_title, "category"),
-                     axis(label, pi.y_title, "category"), drawn, annotate_cells=annotate)
+                     axis(label, pi.y_title or title, "category"), drawn, annotate_cells=annotate)
+
+    def _edges(self, pi: PanelIntent, texts: list[str], annotate: bool) -> Panel:
+        """An edge list without numbers as an adjacency heatmap: a cell per row at its source
+        (row) and target (column), coloured by the third text column. The cells have no
+        values, so their series is a column of gaps; text is never a cell value."""
+        source, target, kind = texts[:3]
+        gaps = free_name("Edge weight", self.data)
+        self.data[gaps] = [None] * len(self.data[source])
+        self._note("edges", source=source, target=target, kind=kind)
+        pairs = [(cell_label(a), cell_label(b))
+                 for a, b in zip(self.data[source], self.data[target])]
+        rows = source
+        if len(set(pairs)) < len(pairs):  # an edge given twice gets a row of its own: "a (2)"
+            rows = free_name(f"{source} (numbered)", self.data)
+            self.data[rows] = _numbered_rows(pairs)
+            self.parts[rows], self.titles[rows] = [source], source
+            self._note("edge_repeats", example=next(
+                new for new, old in zip(self.data[rows], self.data[source])
+                if new != cell_label(old)))
+        return panel("heatmap", axis(target, pi.x_title, "category"),
+                     axis(rows, pi.y_title or self.titles.get(rows), "category"),
+                     [series(kind, gaps, color_field=kind)], annotate_cells=annotate)
 
     def _long_keys(self, texts: list[str], numbers: list[str],
                    coordinates: bool) -> tuple[list[str], list[str]] | None:
-        """(keys, values) when rows are cells keyed by two or more columns, else None."""
+        """(keys, values) when rows are cells keyed by two or more columns, else None. The
+        values are numeric columns: a text column is a key or a label, never a cell value."""
         if texts:
             if numbers and not all(has_repeats(self.data[t]) for t in texts):
                 return None
@@ -310,9 +358,12 @@ class _Plan:
             few = numbers[:2]
         else:
             return None
-        values = [c for c in numbers if c not in few] or (few[-1:] if few else texts[-1:])
+        values = [c for c in numbers if c not in few] or few[-1:]
         keys = sorted((c for c in texts + few if c not in values), key=list(self.data).index)
-        return (keys, values) if len(keys) >= 2 and values else None
+        if len(keys) < 2 or not values:
+            return None
+        cells = list(zip(*([cell_label(v) for v in self.data[k]] for k in keys)))
+        return (keys, values) if len(set(cells)) == len(cells) else None  # each cell once
 
     def _distribution(self, kind: str, pi: PanelIntent, texts: list[str],
                       numbers: list[str]) -> Panel:
@@ -350,18 +401,44 @@ class _Plan:
             drawn.append(series(c, c, **columns, **extra))
         return drawn
 
-    def _category(self, texts: list[str]) -> str | None:
-        """The label column; joined with a second one when its labels repeat."""
+    def _category(self, texts: list[str], distinct: bool = False) -> str | None:
+        """The label column; joined with a second one when its labels repeat. With `distinct`
+        (bars, lines, slices and heatmap rows need each category once), labels that still
+        repeat are numbered."""
         if not texts:
             return None
         label = next((t for t in texts if t != self.facet), texts[0])
-        if not has_repeats(self.data[label]):
-            return label
-        other = next((t for t in texts if t == self.facet and t != label), None) or next(
-            (t for t in texts if t != label and has_repeats(self.data[t])), None)
-        if other is None:
-            return label
-        return self._composite(sorted([label, other], key=list(self.data).index))
+        if has_repeats(self.data[label]):
+            other = next((t for t in texts if t == self.facet and t != label), None) or next(
+                (t for t in texts if t != label and has_repeats(self.data[t])), None)
+            if other is not None:
+                label = self._composite(sorted([label, other], key=list(self.data).index))
+        return self._distinct(label) if distinct else label
+
+    def _keyable(self, column: str, categorical: bool) -> bool:
+        """Whether a numeric column can be the x of bars or heatmap rows (`categorical`: each
+        value once), or of lines and areas (numbers may repeat; labels, as text makes the axis
+        categorical, may not). A column that cannot stays a series: drawn, never merged."""
+        values = self.data[column]
+        return distinct_labels(values) or not categorical and all(
+            v is None or is_number(v) for v in values)
+
+    def _distinct(self, column: str) -> str:
+        """`column` when each of its labels names one row, else a copy with the repeats
+        numbered in order ("A", "A (2)"), so that every row keeps its own bar, point or slice:
+        values are never summed or dropped to make categories unique."""
+        if distinct_labels(self.data[column]):
+            return column
+        if column not in self.numbered:
+            name = free_name(f"{column} (numbered)", self.data)
+            self.data[name] = numbered(self.data[column])
+            self.parts[name] = self.parts.get(column, [column])
+            self.titles[name] = self.titles.get(column, column)
+            example = next(new for new, old in zip(self.data[name], self.data[column])
+                           if new != cell_label(old))
+            self._note("repeats", column=column, example=example)
+            self.numbered[column] = name
+        return self.numbered[column]
 
     def _composite(self, parts: list[str]) -> str:
         """A text column joining several columns' labels row by row ("Study A · 2")."""
@@ -406,14 +483,28 @@ class _Plan:
                 len(self.data[s["field"]]) == len(self.data[c]) for s in p["series"])), None)
             if host is None:
                 labels = [t for t in self.text if len(self.data[t]) == len(self.data[c])]
+                key = self._distinct(labels[0]) if labels else None
                 host = panel("bar" if labels else "line",
-                             axis(labels[0] if labels else None, None,
+                             axis(key, self.titles.get(key or ""),
                                   "category" if labels else "linear"), axis(), [])
                 panels.append(host)
             host["series"].append(series(c, c))
         if missing:
             self.notes.append("Columns the intent did not place are drawn as extra series: "
                               + ", ".join(repr(c) for c in missing) + ".")
+
+
+def _numbered_rows(pairs: list[tuple[str, str]]) -> list[str]:
+    """Row labels of (row, column) cells, numbered where a cell repeats ("a", "a (2)")."""
+    taken, seen, rows = set(pairs), Counter[tuple[str, str]](), []
+    for row, column in pairs:
+        seen[row, column] += 1
+        label, count = row, seen[row, column]
+        while count > 1 and (label := f"{row} ({count})", column) in taken:
+            count += 1
+        taken.add((label, column))
+        rows.append(label)
+    return rows
 
 
 def _about_first(pi: PanelIntent, values: list[str]) -> list[str]:

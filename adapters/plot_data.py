@@ -219,6 +219,43 @@ def has_repeats(values: list[Any]) -> bool:
     return len(set(map(repr, present))) < len(present)
 
 
+def cell_label(value: Any) -> str:
+    """A cell as a category axis names it: text as is, a number in full ("2020", "0.125";
+    1 and 1.0 alike), a gap as ""."""
+    if value is None:
+        return ""
+    if is_number(value):
+        return str(int(value)) if float(value).is_integer() else repr(float(value))
+    return str(value)
+
+
+def distinct_labels(values: list[Any]) -> bool:
+    """Every cell names its own category (gaps count as the label "")."""
+    labels = [cell_label(v) for v in values]
+    return len(set(labels)) == len(labels)
+
+
+def numbered(values: list[Any]) -> list[str]:
+    """The cells' labels with repeats numbered in order of appearance: the first "A" stays
+    "A", the next ones become "A (2)", "A (3)"..., skipping labels the column already has."""
+    labels = [cell_label(v) for v in values]
+    taken = set(labels)
+    seen: dict[str, int] = {}
+    out = []
+    for text in labels:
+        count = seen[text] = seen.get(text, 0) + 1
+        if count > 1:
+            candidate = f"{text} ({count})".strip()
+            while candidate in taken:
+                count += 1
+                candidate = f"{text} ({count})".strip()
+            seen[text] = count
+            taken.add(candidate)
+            text = candidate
+        out.append(text)
+    return out
+
+
 def runs(values: list[Any]) -> int:
     """How many blocks of equal consecutive values the column has."""
     return sum(1 for i, v in enumerate(values) if i == 0 or v != values[i - 1])

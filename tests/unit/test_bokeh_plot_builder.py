@@ -304,6 +304,47 @@ def test_heatmap_colours_diverge_only_around_a_meaningful_zero(values: list[floa
     assert (mapper.low == -mapper.high) is diverging
 
 
+def test_heatmap_cells_coloured_by_a_text_column_get_a_legend_not_a_colour_bar() -> None:
+    data = {"src": ["a", "b", "a"], "dst": ["b", "a", "a"], "kind": ["link", "link", "self"],
+            "weight": [None, None, None]}
+    spec = one("heatmap", x=axis("dst"), y=axis("src"), names=("weight",), data=data)
+    spec["panels"][0]["series"][0]["color_field"] = "kind"
+    fig = build_figure(spec)
+    cells = with_column(fig, "fill")[0].data
+    palette = house_style(spec)["palette"]
+    assert cells["fill"] == [palette[0], palette[0], palette[1]]
+    assert not any(type(a).__name__ == "ColorBar" for a in fig.right)
+    legend = next(a for a in fig.center + fig.right if isinstance(a, Legend))
+    assert [i.label.value for i in legend.items] == ["link", "self"]
+    assert legend.title == "kind"
+
+
+def test_heatmap_cells_coloured_by_another_numeric_column_keep_their_values() -> None:
+    spec = one("heatmap", x=axis("city"), names=("a",), annotate_cells=True)
+    spec["panels"][0]["series"][0]["color_field"] = "size"
+    fig = build_figure(spec)
+    cells = with_column(fig, "shade")[0].data
+    assert same(cells["shade"], DATA["size"]) and same(cells["value"], DATA["a"])
+    bar = next(a for a in fig.right if type(a).__name__ == "ColorBar")
+    assert (bar.title, bar.color_mapper.low, bar.color_mapper.high) == ("size", 100, 1600)
+
+
+def test_heatmap_series_either_all_or_none_name_a_colour_column() -> None:
+    spec = one("heatmap", x=axis("city"))
+    spec["panels"][0]["series"][0]["color_field"] = "size"
+    with pytest.raises(ValueError, match="every heatmap series or none"):
+        build_figure(spec)
+
+
+def test_categories_from_numbers_that_round_alike_stay_distinct() -> None:
+    data = {"k": [1.001, 1.002, 2], "v": [1, 2, 3]}
+    fig = build_figure(one("bar", x=axis("k", scale="category"), names=("v",), data=data))
+    assert list(fig.x_range.factors) == ["1.001", "1.002", "2"]
+    fig = build_figure(one("bar", x=axis("k", scale="category"), names=("v",),
+                           data={"k": [1.5, 2.25, 3], "v": [1, 2, 3]}))
+    assert list(fig.x_range.factors) == ["1.5", "2.25", "3"]
+
+
 def test_horizontal_dot_plot_puts_categories_down_the_y_axis() -> None:
     spec = one("scatter", x=axis(title="Value"), y=axis("city", "City"), names=("a",),
                orientation="horizontal")
@@ -437,6 +478,7 @@ def test_a_grid_without_title_is_the_gridplot_itself() -> None:
     (one("treemap", names=("size", "hi")), "exactly one series"),
     (one("pie", names=("b",)), "non-negative"),
     (one("bar", names=("b",), y=axis(scale="log")), "log value axis"),
+    (one("bar", x=axis("k"), names=("v",), data={"k": [1, 1.0], "v": [1, 2]}), "more than once"),
     (one("line", names=("a",), data={"a": [1, 2], "t": [1, 2, 3]}, x=axis("t")), "line up"),
 ])
 def test_undrawable_specs_raise_value_error_naming_the_panel(spec: dict[str, Any],

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adapters.offline_plot_planner import OfflinePlotPlanner
+from adapters.plot_data import is_text
 from application.plots.ports import PlotDataError
 from application.plots.spec import PX_PER_INCH, is_number, used_columns, validate
 
@@ -301,6 +302,113 @@ def test_subplots_that_split_rows_are_drawn_as_one_labelled_panel() -> None:
     assert any("single panel" in note for note in spec["notes"])
 
 
+# Categories that repeat -----------------------------------------------------------------
+
+def test_repeated_bar_categories_are_numbered_with_a_note_never_merged() -> None:
+    data = {"Country": ["A", "A", "B", "A"], "Start": [1950, 1985, 1960, 2000],
+            "Years": [30, 10, 15, 20]}
+    spec = plan(data, "A broken horizontal bar chart")
+    panel = only(spec)
+    assert spec["data"][panel["y"]["field"]] == ["A", "A (2)", "B", "A (3)"]
+    assert (panel["y"]["title"], fields(panel)) == ("Country", ["Start", "Years"])
+    assert any("'A (2)'" in note and "nothing is summed" in note for note in spec["notes"])
+    assert_all_drawn(data, spec)
+
+
+@pytest.mark.parametrize("intent", ["A bar chart", "A line chart", "An area chart",
+                                    "A pie chart", "A radar chart", "A treemap", "A heatmap"])
+def test_every_chart_needing_distinct_categories_numbers_repeats(intent: str) -> None:
+    data = {"Name": ["A", "B", "A"], "Value": [1, 2, 3]}
+    spec = plan(data, intent)
+    panel = only(spec)
+    key = panel["y" if panel["kind"] == "heatmap" else "x"]["field"]
+    assert spec["data"][key] == ["A", "B", "A (2)"]
+    assert fields(panel) == ["Value"]
+    assert_all_drawn(data, spec)
+
+
+def test_labels_still_repeating_after_joining_two_columns_are_numbered() -> None:
+    data = {"Config": ["p", "p", "q", "q", "p", "p"], "Metric": ["m", "n"] * 3,
+            "Value": [0.7, 0.8, 0.75, 0.85, 0.72, 0.81]}
+    spec = plan(data, "A bar chart")
+    panel = only(spec)
+    assert spec["data"][panel["x"]["field"]] == [
+        "p · m", "p · n", "q · m", "q · n", "p · m (2)", "p · n (2)"]
+    assert panel["x"]["title"] == "Config · Metric"
+    assert "Config · Metric" not in spec["data"]  # the joined step no panel draws is not kept
+    assert_all_drawn(data, spec)
+
+
+def test_numbering_skips_labels_the_column_already_has() -> None:
+    data = {"Name": ["A", "A", "A (2)", None, None], "Value": [1, 2, 3, 4, 5]}
+    spec = plan(data, "A bar chart")
+    assert spec["data"][only(spec)["x"]["field"]] == ["A", "A (3)", "A (2)", "", "(2)"]
+
+
+def test_distinct_categories_and_dot_plots_keep_their_labels() -> None:
+    assert only(plan(SALES, "A bar chart"))["x"]["field"] == "Region"
+    data = {"Group": ["a", "b", "a", "b"], "Score": [1, 2, 3, 4]}
+    spec = plan(data, "A dot plot of the scores")
+    assert (only(spec)["kind"], only(spec)["x"]["field"]) == ("scatter", "Group")
+    assert not any("numbered" in note for note in spec["notes"])
+
+
+def test_a_repeating_x_stays_a_series_of_bars_and_the_x_of_a_line() -> None:
+    data = {"Year": [2020, 2020, 2021], "Sales": [1, 2, 3]}
+    bars = only(plan(data, "A bar chart"))
+    assert (bars["x"]["field"], fields(bars)) == (None, ["Year", "Sales"])
+    line = only(plan(data, "A line chart"))
+    assert (line["x"]["field"], fields(line)) == ("Year", ["Sales"])
+
+
+# Heatmap values are numbers ---------------------------------------------------------------
+
+def heatmap_value_columns(spec: dict[str, Any]) -> list[list[Any]]:
+    return [spec["data"][s["field"]] for p in spec["panels"] if p["kind"] == "heatmap"
+            for s in p["series"]]
+
+
+@pytest.mark.parametrize(("data", "intent"), [
+    ({"Source": ["a", "b", "c"], "Target": ["b", "c", "a"], "Kind": ["x", "x", "y"]},
+     "A directed network graph"),
+    ({"Source": ["a", "b", "c"], "Target": ["b", "c", "a"], "Kind": ["x", "x", "y"],
+      "Weight": [1, 2, 3]}, "A network graph"),
+    ({"Row": ["a", "a", "b", "b"], "Col": ["x", "y", "x", "y"], "Note": ["p", "q", "r", "s"],
+      "V": [1, 2, 3, 4]}, "A heatmap"),
+    ({"Row": ["a", "b"], "Note": ["x", "y"], "V": [1, 2], "W": [3, 4]}, "A heatmap"),
+    ({"Row": ["a", "a", "b"], "Col": ["x", "x", "y"], "V": [1, 2, 3]}, "A heatmap"),
+])
+def test_a_text_column_is_never_a_heatmap_value(data: dict[str, list[Any]], intent: str) -> None:
+    spec = plan(data, intent)
+    assert only(spec)["kind"] == "heatmap"
+    for values in heatmap_value_columns(spec):
+        assert not is_text(values)
+    assert_all_drawn(data, spec)
+
+
+def test_an_edge_list_without_numbers_colours_its_cells_by_the_text_column() -> None:
+    data = {"Source": ["a", "b", "a", "a"], "Target": ["b", "a", "b", "a"],
+            "Kind": ["x", "x", "y", "self"]}
+    spec = plan(data, "A directed network graph")
+    panel = only(spec)
+    (s,) = panel["series"]
+    assert (s["name"], s["color_field"], spec["data"][s["field"]]) == ("Kind", "Kind", [None] * 4)
+    assert panel["x"]["field"] == "Target"
+    assert spec["data"][panel["y"]["field"]] == ["a", "b", "a (2)", "a"]  # a -> b given twice
+    assert any("carry no numbers" in note for note in spec["notes"])
+    assert_all_drawn(data, spec)
+
+
+def test_long_cells_given_twice_are_drawn_as_numbered_rows() -> None:
+    data = {"Row": ["a", "a", "b"], "Col": ["x", "x", "y"], "V": [1, 2, 3]}
+    spec = plan(data, "A heatmap")
+    panel = only(spec)
+    assert (fields(panel), panel["x"]["field"], panel["y"]["title"]) == (
+        ["V"], None, "Row · Col")
+    assert spec["data"][panel["y"]["field"]] == ["a · x", "a · x (2)", "b · y"]
+    assert_all_drawn(data, spec)
+
+
 # What cannot be drawn in 2-D ------------------------------------------------------------
 
 @pytest.mark.parametrize(("data", "intent", "kind", "note"), [
@@ -446,6 +554,18 @@ def test_any_table_is_planned_or_refused_with_a_plot_data_error(data: dict[str, 
         assert not all(with_a_number(group) for group in by_length)
     else:
         assert_all_drawn(data, spec)
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=tables(), intent=st.sampled_from(["A heatmap", "A network graph", "A 3D bar chart",
+                                             "A confusion matrix"]))
+def test_no_table_puts_a_text_column_into_heatmap_cells(data: dict[str, list[Any]],
+                                                         intent: str) -> None:
+    try:
+        spec = plan(data, intent)
+    except PlotDataError:
+        return
+    assert not any(is_text(values) for values in heatmap_value_columns(spec))
 
 
 # The benchmark --------------------------------------------------------------------------
