@@ -120,11 +120,16 @@ def _reach(sources: list[ColumnDataSource], *also: np.ndarray) -> list[np.ndarra
     return drawn + list(also)
 
 
-def draw_line(panel: Panel) -> Drawn:
+def _xy_figure(panel: Panel) -> tuple[Any, list[ColumnDataSource], list[Any], Any]:
+    """The domain, one source per series, their trend lines, and a figure that reaches all."""
     domain = _Domain(panel)
     sources = _sources(panel, domain)
     trends = [_trend(panel, domain, i, src) for i, src in enumerate(sources)]
-    fig = domain.figure(panel, _reach(sources, *(t[1] for t in trends if t)))
+    return domain, sources, trends, domain.figure(panel, _reach(sources, *(t[1] for t in trends if t)))
+
+
+def draw_line(panel: Panel) -> Drawn:
+    domain, sources, trends, fig = _xy_figure(panel)
     items = []
     for i, (s, src) in enumerate(zip(panel.series, sources)):
         color = panel.color(i)
@@ -143,10 +148,7 @@ def draw_line(panel: Panel) -> Drawn:
 
 
 def draw_scatter(panel: Panel) -> Drawn:
-    domain = _Domain(panel)
-    sources = _sources(panel, domain)
-    trends = [_trend(panel, domain, i, src) for i, src in enumerate(sources)]
-    fig = domain.figure(panel, _reach(sources, *(t[1] for t in trends if t)))
+    domain, sources, trends, fig = _xy_figure(panel)
     items = []
     for i, (s, src) in enumerate(zip(panel.series, sources)):
         color = panel.color(i)
