@@ -14,7 +14,8 @@ from collections.abc import Callable
 from typing import Any
 
 from adapters.text_metrics import text_height, text_width
-from application.plots.ports import Critique, PlotCritic, RenderedPlot
+from application.plots.ports import PlotCritic
+from application.ports import Critique, RenderedFigure
 from application.plots.spec import is_number, used_columns
 
 Check = Callable[[dict[str, Any]], list[str]]
@@ -228,7 +229,7 @@ def png_size(png: bytes) -> tuple[int, int]:
 
 
 class OfflinePlotCritic(PlotCritic):
-    def review(self, spec: dict[str, Any], rendered: RenderedPlot, intent: str) -> Critique:
+    def review(self, spec: dict[str, Any], rendered: RenderedFigure, intent: str) -> Critique:
         revised = copy.deepcopy(spec)
         notes: list[str] = []
         expected = (round(spec["width"] * rendered.scale), round(spec["height"] * rendered.scale))

@@ -56,6 +56,26 @@ class Figure:
     extras: dict[str, tuple[bytes, str]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class RenderedFigure:
+    """A rendered figure (plot or diagram): PNG at `scale` x the CSS size, and the SVG of the same figure."""
+
+    png: bytes
+    svg: bytes
+    width: int
+    height: int
+    scale: int
+
+
+@dataclass(frozen=True)
+class Critique:
+    """Findings on one render, and a revised spec, or None for "no changes"."""
+
+    notes: list[str]
+    revised: dict[str, Any] | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
 class FigureFailed(Exception):
     """The pipeline could not produce a figure; the message is shown to the client."""
 

@@ -16,8 +16,7 @@ from application.api_keys import UNSET
 from application.errors import ApplicationError
 from domain.errors import DomainError
 from application.plots.description import describe
-from application.plots.ports import RenderedPlot
-from application.ports import FigureFailed
+from application.ports import FigureFailed, RenderedFigure
 from entrypoints.bootstrap import Container, bootstrap, build_plot_pipeline
 from entrypoints.settings import CONVERTERS, HELP, Settings, env_name
 
@@ -235,7 +234,7 @@ def _figure_path(name: str) -> Path:
     return path
 
 
-def _write_figure(path: Path, rendered: RenderedPlot) -> None:
+def _write_figure(path: Path, rendered: RenderedFigure) -> None:
     path.write_bytes(rendered.svg if path.suffix.lower() == ".svg" else rendered.png)
     print(f"wrote {path}", file=sys.stderr)
 

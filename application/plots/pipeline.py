@@ -13,10 +13,15 @@ from application.plots.ports import (
     PlotPlanner,
     PlotRenderer,
     PlotStylist,
-    RenderedPlot,
 )
 from application.plots.spec import SpecError, check
-from application.ports import Figure, FigurePipeline, FigureRequest, ProgressCallback
+from application.ports import (
+    Figure,
+    FigurePipeline,
+    FigureRequest,
+    ProgressCallback,
+    RenderedFigure,
+)
 
 StageCallback = Callable[[str], None]
 
@@ -43,7 +48,7 @@ class PlotPipeline(FigurePipeline):
         return self.figure(spec, rendered)
 
     def run(self, data: Any, intent: str, iterations: int, on_iteration: ProgressCallback,
-            on_stage: StageCallback = _quiet) -> tuple[dict[str, Any], RenderedPlot]:
+            on_stage: StageCallback = _quiet) -> tuple[dict[str, Any], RenderedFigure]:
         """Plan, style, then up to `iterations` critic rounds; stop once satisfied."""
         on_stage("planning")
         spec = self.planner.plan(data, intent)
@@ -62,11 +67,11 @@ class PlotPipeline(FigurePipeline):
             rendered = self.renderer.render(spec)
         return spec, rendered
 
-    def render(self, spec: dict[str, Any]) -> RenderedPlot:
+    def render(self, spec: dict[str, Any]) -> RenderedFigure:
         return self.renderer.render(self._checked(spec))
 
     @staticmethod
-    def figure(spec: dict[str, Any], rendered: RenderedPlot) -> Figure:
+    def figure(spec: dict[str, Any], rendered: RenderedFigure) -> Figure:
         return Figure(png=rendered.png, description=describe(spec), extras={
             "svg": (rendered.svg, "image/svg+xml"),
             "spec": (json.dumps(spec, indent=1, ensure_ascii=False).encode(), "application/json"),

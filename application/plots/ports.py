@@ -3,34 +3,13 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
 from typing import Any
 
-from application.ports import FigureFailed
+from application.ports import Critique, FigureFailed, RenderedFigure
 
 
 class PlotDataError(FigureFailed):
     """The data cannot be plotted; the message says what is wrong with it."""
-
-
-@dataclass(frozen=True)
-class RenderedPlot:
-    """A rendered figure: PNG at `scale` x the CSS size, and the SVG of the same figure."""
-
-    png: bytes
-    svg: bytes
-    width: int
-    height: int
-    scale: int
-
-
-@dataclass(frozen=True)
-class Critique:
-    """Findings on one render, and a revised spec, or None for "no changes"."""
-
-    notes: list[str]
-    revised: dict[str, Any] | None = None
-    details: dict[str, Any] = field(default_factory=dict)
 
 
 class PlotPlanner(ABC):
@@ -47,11 +26,11 @@ class PlotStylist(ABC):
 
 class PlotRenderer(ABC):
     @abstractmethod
-    def render(self, spec: dict[str, Any]) -> RenderedPlot:
+    def render(self, spec: dict[str, Any]) -> RenderedFigure:
         """Draw the spec; a pure function of it."""
 
 
 class PlotCritic(ABC):
     @abstractmethod
-    def review(self, spec: dict[str, Any], rendered: RenderedPlot, intent: str) -> Critique:
+    def review(self, spec: dict[str, Any], rendered: RenderedFigure, intent: str) -> Critique:
         """Inspect the spec and its render; propose a revision or none."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 from adapters.offline_plot_critic import OfflinePlotCritic
-from application.plots.ports import RenderedPlot
+from application.ports import RenderedFigure
 from application.plots.spec import axis, new_spec, panel, series, used_columns, validate
 from tests.fakes import tiny_png
 
@@ -13,8 +13,8 @@ STYLE = {"tick_size": 12, "legend_size": 11, "value_label_size": 11, "title_size
          "axis_label_size": 13, "min_font_px": 9}
 
 
-def rendered_for(spec: dict) -> RenderedPlot:
-    return RenderedPlot(png=tiny_png(spec["width"] * 3, spec["height"] * 3), svg=b"<svg/>",
+def rendered_for(spec: dict) -> RenderedFigure:
+    return RenderedFigure(png=tiny_png(spec["width"] * 3, spec["height"] * 3), svg=b"<svg/>",
                         width=spec["width"], height=spec["height"], scale=3)
 
 
