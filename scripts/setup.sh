@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs what PaperBanana needs on a fresh Debian machine: the Debian packages that
-# are missing (headless Chromium and its driver for rendering, fonts with CJK glyphs,
-# and Python's venv where Python is Debian's), then a virtual environment with the
-# project and its test tools.
+# are missing (headless Chromium and its driver for rendering, Graphviz for diagram
+# layout, fonts with CJK glyphs, and Python's venv where Python is Debian's), then a
+# virtual environment with the project and its test tools.
 set -euo pipefail
 venv="${1:-.venv}"
 
-wanted=(chromium chromium-driver fonts-noto-core fonts-noto-cjk fonts-dejavu-core)
+wanted=(chromium chromium-driver fonts-noto-core fonts-noto-cjk fonts-dejavu-core graphviz)
 python3 -c "import venv, ensurepip" 2>/dev/null || wanted+=(python3-venv)
 missing=()
 for pkg in "${wanted[@]}"; do

@@ -1,0 +1,1 @@
+"""The methodology-diagram pipeline: retrieve -> plan -> style -> (layout, render, critic)*."""
