@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
+from application.figures import StageCallback, figure_of, quiet
 from application.plots.description import describe
 from application.plots.ports import (
     PlotCritic,
@@ -23,13 +23,6 @@ from application.ports import (
     RenderedFigure,
 )
 
-StageCallback = Callable[[str], None]
-
-
-def _quiet(_: str) -> None:
-    pass
-
-
 class PlotPipeline(FigurePipeline):
     def __init__(self, planner: PlotPlanner, stylist: PlotStylist, renderer: PlotRenderer,
                  critic: PlotCritic) -> None:
@@ -45,10 +38,10 @@ class PlotPipeline(FigurePipeline):
             raise PlotDataError(f"data_json is not valid JSON: {error}") from None
         spec, rendered = self.run(data, request.inputs.get("intent", ""), request.iterations,
                                   on_iteration)
-        return self.figure(spec, rendered)
+        return figure_of(spec, rendered, describe(spec))
 
     def run(self, data: Any, intent: str, iterations: int, on_iteration: ProgressCallback,
-            on_stage: StageCallback = _quiet) -> tuple[dict[str, Any], RenderedFigure]:
+            on_stage: StageCallback = quiet) -> tuple[dict[str, Any], RenderedFigure]:
         """Plan, style, then up to `iterations` critic rounds; stop once satisfied."""
         on_stage("planning")
         spec = self.planner.plan(data, intent)
@@ -70,12 +63,6 @@ class PlotPipeline(FigurePipeline):
     def render(self, spec: dict[str, Any]) -> RenderedFigure:
         return self.renderer.render(self._checked(spec))
 
-    @staticmethod
-    def figure(spec: dict[str, Any], rendered: RenderedFigure) -> Figure:
-        return Figure(png=rendered.png, description=describe(spec), extras={
-            "svg": (rendered.svg, "image/svg+xml"),
-            "spec": (json.dumps(spec, indent=1, ensure_ascii=False).encode(), "application/json"),
-        })
 
     @staticmethod
     def _checked(spec: dict[str, Any]) -> dict[str, Any]:
