@@ -1,0 +1,68 @@
+"""Geometry of a laid-out DiagramSpec: overlaps, text overflow, crossings, aspect.
+
+Shared by the offline critic and the diagram benchmark, so both count the same way.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import Any
+
+from adapters.text_metrics import text_width
+
+Box = dict[str, float]
+
+
+def boxes_overlap(a: Box, b: Box, margin: float = 0.0) -> bool:
+    return (a["x"] < b["x"] + b["w"] + margin and b["x"] < a["x"] + a["w"] + margin
+            and a["y"] < b["y"] + b["h"] + margin and b["y"] < a["y"] + a["h"] + margin)
+
+
+def overlapping_nodes(spec: dict[str, Any]) -> list[tuple[str, str]]:
+    boxes = spec["layout"]["nodes"]
+    return [(a, b) for a, b in combinations(sorted(boxes), 2) if boxes_overlap(boxes[a], boxes[b])]
+
+
+def overflowing_labels(spec: dict[str, Any]) -> list[str]:
+    """Nodes whose widest label line does not fit inside their box."""
+    style = spec.get("style", {})
+    size = float(style.get("label_size", 13))
+    padding = float(style.get("node_padding", 8))
+    boxes = spec["layout"]["nodes"]
+    return [n["id"] for n in spec["nodes"]
+            if max(text_width(line, size) for line in n["label"].split("\n")) + padding
+            > boxes[n["id"]]["w"] + 0.5]
+
+
+def _segments(points: list[list[float]]) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    return [((x1, y1), (x2, y2)) for (x1, y1), (x2, y2) in zip(points, points[1:])]
+
+
+def _cross(p: tuple, q: tuple, r: tuple, s: tuple) -> bool:
+    def orient(a: tuple, b: tuple, c: tuple) -> float:
+        return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+    d1, d2, d3, d4 = orient(r, s, p), orient(r, s, q), orient(p, q, r), orient(p, q, s)
+    return (d1 > 0) != (d2 > 0) and (d3 > 0) != (d4 > 0) and 0 not in (d1, d2, d3, d4)
+
+
+def edge_crossings(spec: dict[str, Any]) -> int:
+    """Pairs of edges whose routes cross, ignoring edges that share an endpoint."""
+    edges, routes = spec["edges"], spec["layout"]["edges"]
+    count = 0
+    for i, j in combinations(range(len(edges)), 2):
+        if {edges[i]["source"], edges[i]["target"]} & {edges[j]["source"], edges[j]["target"]}:
+            continue
+        if any(_cross(p, q, r, s) for p, q in _segments(routes[i]["points"])
+               for r, s in _segments(routes[j]["points"])):
+            count += 1
+    return count
+
+
+def dangling_nodes(spec: dict[str, Any]) -> list[str]:
+    linked = {end for e in spec["edges"] for end in (e["source"], e["target"])}
+    return [n["id"] for n in spec["nodes"] if n["id"] not in linked] if len(spec["nodes"]) > 1 else []
+
+
+def aspect_ratio(spec: dict[str, Any]) -> float:
+    layout = spec["layout"]
+    return layout["width"] / layout["height"]
