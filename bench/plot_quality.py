@@ -17,7 +17,6 @@ import argparse
 import json
 import statistics
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -25,12 +24,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from adapters.browser_render_service import start_chromium  # noqa: E402
 from application.plots.spec import is_number, used_columns  # noqa: E402
+from bench.contact_sheet import contact_sheet  # noqa: E402
 from entrypoints.bootstrap import build_plot_pipeline  # noqa: E402
 from entrypoints.settings import Settings  # noqa: E402
 
-SHEET_COLUMNS = 12
 CASES = ROOT.parent / "shared" / "benchmarks" / "plot-ref.json"
 KINDS_FOR = {"line": {"line", "area"}, "bar": {"bar"}, "scatter": {"scatter"},
              "tree_pie": {"pie", "donut", "treemap"}, "radar": {"radar"},
@@ -45,36 +43,6 @@ def drawn_numbers(spec: dict) -> Counter:
     used = used_columns(spec)
     return Counter(v for column, values in spec["data"].items() if column in used
                    for v in values if is_number(v))
-
-
-def contact_sheet(images: list[tuple[str, bytes]], out: Path) -> Path:
-    """One PNG of every figure: an HTML grid of thumbnails, screenshot by Chromium
-    (no imaging library needed). The HTML page stays beside it for a closer look."""
-    cases = out / "cases"
-    cases.mkdir(exist_ok=True)
-    cells = []
-    for name, png in images:
-        (cases / f"{name}.png").write_bytes(png)
-        cells.append(f'<figure><img src="cases/{name}.png"><figcaption>{name}</figcaption></figure>')
-    html = out / "plot_quality_contact_sheet.html"
-    html.write_text(
-        "<html><body style='margin:0;font:11px sans-serif;display:grid;gap:4px;"
-        f"grid-template-columns:repeat({SHEET_COLUMNS},200px);background:#ddd'>"
-        "<style>figure{margin:0;background:#fff}img{width:200px;height:150px;"
-        "object-fit:contain;display:block}figcaption{text-align:center}</style>"
-        + "".join(cells) + "</body></html>", encoding="utf-8")
-    with tempfile.TemporaryDirectory() as profile:
-        driver = start_chromium(Path(profile), scale=1)
-        try:
-            driver.set_window_size(SHEET_COLUMNS * 204, 800)
-            driver.get(html.as_uri())
-            height = driver.execute_script("return document.body.scrollHeight")
-            driver.set_window_size(SHEET_COLUMNS * 204, height + 20)
-            sheet = out / "plot_quality_contact_sheet.png"
-            sheet.write_bytes(driver.get_screenshot_as_png())
-        finally:
-            driver.quit()
-    return sheet
 
 
 def main() -> int:
@@ -114,7 +82,7 @@ def main() -> int:
                 missing_cases.append(case["id"])
             print(f"\r{number}/{len(cases)} cases", end="", file=sys.stderr, flush=True)
         print(file=sys.stderr)
-    sheet = contact_sheet(images, out)
+    sheet = contact_sheet(images, out, "plot_quality")
 
     print(f"cases                 {len(cases)}")
     print(f"completed             {done}/{len(cases)} ({100 * done / len(cases):.1f}%)")
