@@ -1,0 +1,158 @@
+"""The offline planner turns a method's own words into a valid, connected diagram spec."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from adapters.keyword_diagram_retriever import KeywordDiagramRetriever
+from adapters.method_text import clean, has_cjk, singular
+from adapters.offline_diagram_planner import OfflineDiagramPlanner
+from application.diagrams.ports import DiagramTextError
+from application.diagrams.spec import MAX_LABEL_WORDS, validate
+
+DEV = Path(__file__).resolve().parents[2].parent / "shared" / "benchmarks" / "diagram-dev.json"
+
+TRANSFORMER = (
+    "Input tokens are first mapped to an input embedding, to which a positional encoding is "
+    "added. The result is fed into a stack of N = 6 identical encoder layers; each layer has a "
+    "multi-head self-attention sublayer followed by a position-wise feed-forward network, and "
+    "every sublayer is wrapped by a residual connection and layer normalization. The last "
+    "encoder layer returns the output representations of the sequence.")
+TRANSFORMER_CAPTION = "Figure 1: Transformer encoder architecture"
+CHINESE = "首先，编码器将输入图像映射为特征，然后解码器生成分割掩码。"
+LOOP = (
+    "The planner agent reads the user query and writes a plan. The executor agent calls external "
+    "tools for each step of the plan. A critic model checks the tool results and returns feedback "
+    "to the planner agent, which refines the plan until the critic accepts it. Finally the "
+    "executor agent returns the answer.")
+TRAIN_INFERENCE = (
+    "During training, a teacher network produces soft labels for each input image and the "
+    "student network is optimized with a distillation loss against them. At inference, the "
+    "student network alone processes the input image and outputs the class prediction.")
+ENUMERATION = (
+    "Our framework consists of three modules: a Feature Extractor, a Graph Reasoner and an "
+    "Answer Decoder. The question passes through these modules in turn, and the answer decoder "
+    "produces the final answer.")
+
+
+def plan(text: str, caption: str = "") -> dict[str, Any]:
+    references = KeywordDiagramRetriever().retrieve(text, caption)
+    spec = OfflineDiagramPlanner().plan(text, caption, references)
+    assert validate(spec) == []
+    return spec
+
+
+def labels(spec: dict[str, Any]) -> list[str]:
+    return [n["label"].lower() for n in spec["nodes"]]
+
+
+def dangling(spec: dict[str, Any]) -> list[str]:
+    touched = {e[end] for e in spec["edges"] for end in ("source", "target")}
+    return [n["label"] for n in spec["nodes"] if n["id"] not in touched]
+
+
+def connected(spec: dict[str, Any]) -> bool:
+    seen, todo = set(), [spec["nodes"][0]["id"]]
+    while todo:
+        current = todo.pop()
+        seen.add(current)
+        todo += [e[b] for e in spec["edges"] for a, b in (("source", "target"),
+                                                           ("target", "source"))
+                 if e[a] == current and e[b] not in seen]
+    return seen == {n["id"] for n in spec["nodes"]}
+
+
+def test_transformer_encoder_gives_its_blocks_with_the_stack_repeated_six_times() -> None:
+    spec = plan(TRANSFORMER, TRANSFORMER_CAPTION)
+    found = labels(spec)
+    assert any("embedding" in label for label in found)
+    assert any("multi-head" in label and "attention" in label for label in found)
+    assert any("feed-forward" in label for label in found)
+    stacked = [n for n in spec["nodes"] if n["repeat"] == 6]
+    assert [n["label"].lower() for n in stacked] == ["encoder layer"]
+    assert spec["direction"] == "TB"
+    assert dangling(spec) == [] and connected(spec)
+    assert spec["nodes"][0]["role"] == "input"
+
+
+def test_chinese_text_gives_input_encoder_decoder_mask_in_order() -> None:
+    spec = plan(CHINESE)
+    by_id = {n["id"]: n["label"] for n in spec["nodes"]}
+    flow = [(by_id[e["source"]], by_id[e["target"]]) for e in spec["edges"]]
+    assert flow == [("输入图像", "编码器"), ("编码器", "解码器"), ("解码器", "分割掩码")]
+    assert spec["nodes"][0]["role"] == "input" and spec["nodes"][-1]["role"] == "output"
+
+
+def test_a_loop_gives_a_feedback_edge_back_to_the_planner() -> None:
+    spec = plan(LOOP)
+    by_id = {n["id"]: n["label"] for n in spec["nodes"]}
+    feedback = [e for e in spec["edges"] if e["kind"] == "feedback"]
+    assert feedback and all(by_id[e["target"]] == "Planner Agent" for e in feedback)
+    assert {"Planner Agent", "Executor Agent", "Critic Model"} <= set(by_id.values())
+    assert dangling(spec) == [] and connected(spec)
+
+
+def test_training_and_inference_become_two_groups() -> None:
+    spec = plan(TRAIN_INFERENCE)
+    groups = {g["id"]: g["label"] for g in spec["groups"]}
+    assert sorted(groups.values()) == ["Inference", "Training"]
+    member = {n["label"]: groups.get(n["group"]) for n in spec["nodes"]}
+    assert member["Teacher Network"] == member["Distillation Loss"] == "Training"
+    assert member["Class Prediction"] == "Inference"
+
+
+def test_an_enumeration_gives_its_items_in_order() -> None:
+    found = labels(plan(ENUMERATION))
+    items = ["feature extractor", "graph reasoner", "answer decoder"]
+    assert [label for label in found if label in items] == items
+
+
+def test_the_caption_is_never_a_node() -> None:
+    caption = "Figure 7: Overview of the Quantum Flux Capacitor pipeline"
+    spec = plan(TRANSFORMER, caption)
+    assert not any(word in label for label in labels(spec)
+                   for word in ("quantum", "flux", "capacitor", "figure", "overview"))
+    assert TRANSFORMER_CAPTION.lower() not in labels(plan(TRANSFORMER, TRANSFORMER_CAPTION))
+
+
+def test_planning_is_deterministic() -> None:
+    assert plan(LOOP) == plan(LOOP)
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t", "lorem ipsum", "asdf qwer",
+                                  "This paper is great.", "这篇论文很好。"])
+def test_text_without_a_method_is_refused(text: str) -> None:
+    with pytest.raises(DiagramTextError, match="(?i)no method components"):
+        OfflineDiagramPlanner().plan(text, "Figure 1: A great paper", [])
+
+
+def test_every_dev_case_gives_a_valid_connected_diagram_in_its_own_words() -> None:
+    cases = json.loads(DEV.read_text())
+    sizes = []
+    for case in cases:
+        spec = plan(case["source_context"], case["caption"])
+        source = clean(case["source_context"]).lower()
+        assert 4 <= len(spec["nodes"]) <= 16, case["id"]
+        assert dangling(spec) == [], case["id"]
+        for n in spec["nodes"]:
+            assert len(n["label"].split()) <= MAX_LABEL_WORDS, (case["id"], n["label"])
+            missing = [w for w in n["label"].split() if not in_text(w, source)]
+            assert missing == [], (case["id"], n["label"])
+        sizes.append(len(spec["nodes"]))
+        print(f"{case['id']:>14}: {len(spec['nodes']):2} nodes {len(spec['edges']):2} edges "
+              f"{len(spec['groups'])} groups  " + " | ".join(n["label"] for n in spec["nodes"]))
+    print(f"average nodes: {sum(sizes) / len(sizes):.1f} over {len(sizes)} cases")
+
+
+def in_text(word: str, source: str) -> bool:
+    """A label word is the text's: as written, singular or plural, or a '×N' repeat mark."""
+    word = word.lower()
+    if re.fullmatch(r"×\d+", word) or (has_cjk(word) and word in source):
+        return True
+    forms = {word, singular(word), word + "s", word + "es"}
+    return any(re.search(r"(?<![\w-])" + re.escape(f) + r"(?![\w-])", source) for f in forms)
