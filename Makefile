@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test bench bench-render bench-quality clean
+.PHONY: setup run test bench bench-render bench-quality bench-diagrams clean
 
 setup: $(STAMP)
 
@@ -26,6 +26,9 @@ bench-render: setup
 
 bench-quality: setup
 	$(PY) bench/plot_quality.py
+
+bench-diagrams: setup
+	$(PY) bench/diagram_quality.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

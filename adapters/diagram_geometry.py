@@ -8,7 +8,7 @@ from __future__ import annotations
 from itertools import combinations
 from typing import Any
 
-from adapters.text_metrics import text_width
+from adapters.house_diagram_stylist import merged_style, node_text
 
 Box = dict[str, float]
 
@@ -24,14 +24,17 @@ def overlapping_nodes(spec: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def overflowing_labels(spec: dict[str, Any]) -> list[str]:
-    """Nodes whose widest label line does not fit inside their box."""
-    style = spec.get("style", {})
-    size = float(style.get("label_size", 13))
-    padding = float(style.get("node_padding", 8))
+    """Nodes whose text block (wrapped as drawn, with its shape's insets) exceeds their box."""
+    style = merged_style(spec.get("style"))
     boxes = spec["layout"]["nodes"]
-    return [n["id"] for n in spec["nodes"]
-            if max(text_width(line, size) for line in n["label"].split("\n")) + padding
-            > boxes[n["id"]]["w"] + 0.5]
+    overflowing = []
+    for n in spec["nodes"]:
+        text, box = node_text(n, style), boxes[n["id"]]
+        left, top, right, bottom = text.inset
+        if (text.width + left + right > box["w"] + 0.5
+                or text.height + top + bottom > box["h"] + 0.5):
+            overflowing.append(n["id"])
+    return overflowing
 
 
 def _segments(points: list[list[float]]) -> list[tuple[tuple[float, float], tuple[float, float]]]:

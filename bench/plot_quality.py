@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from application.plots.spec import is_number, used_columns  # noqa: E402
 from bench.contact_sheet import contact_sheet  # noqa: E402
-from entrypoints.bootstrap import build_plot_pipeline  # noqa: E402
+from entrypoints.bootstrap import build_figure_pipelines  # noqa: E402
 from entrypoints.settings import Settings  # noqa: E402
 
 CASES = ROOT.parent / "shared" / "benchmarks" / "plot-ref.json"
@@ -55,7 +55,8 @@ def main() -> int:
     cases = json.loads(CASES.read_text())[: args.limit]
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    pipeline, service = build_plot_pipeline(Settings.load(overrides={"worker_threads": 1}))
+    pipelines = build_figure_pipelines(Settings.load(overrides={"worker_threads": 1}))
+    pipeline, service = pipelines.plot, pipelines.service
     done, kind_ok, kind_total, missing_cases, times = 0, 0, 0, [], []
     failures: list[str] = []
     images: list[tuple[str, bytes]] = []

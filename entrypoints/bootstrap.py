@@ -19,16 +19,23 @@ import dramatiq
 from dramatiq import Worker
 from eventsourcing.cipher import AESCipher
 
+from adapters.bokeh_diagram_renderer import BokehDiagramRenderer
 from adapters.bokeh_plot_renderer import BokehPlotRenderer
 from adapters.browser_render_service import BrowserRenderService
 from adapters.dramatiq_jobs import DramatiqJobQueue, make_broker
 from adapters.file_blob_store import FileBlobStore
+from adapters.graphviz_diagram_layout import GraphvizDiagramLayout
+from adapters.house_diagram_stylist import HouseDiagramStylist
 from adapters.house_plot_stylist import HousePlotStylist
+from adapters.keyword_diagram_retriever import KeywordDiagramRetriever
+from adapters.offline_diagram_critic import OfflineDiagramCritic
+from adapters.offline_diagram_planner import OfflineDiagramPlanner
 from adapters.offline_plot_critic import OfflinePlotCritic
 from adapters.offline_plot_planner import OfflinePlotPlanner
 from adapters.sqlite_read_models import SQLiteReadModels
 from adapters.system_clock import SystemClock
 from application.api_keys import ApiKeys
+from application.diagrams.pipeline import DiagramPipeline
 from application.plots.pipeline import PlotPipeline
 from application.event_store import EventStore
 from application.ports import Clock, FigurePipeline
@@ -53,15 +60,30 @@ def read_or_create_secret(path: Path, make: Callable[[], str]) -> str:
     return value
 
 
-def build_plot_pipeline(settings: Settings) -> tuple[PlotPipeline, BrowserRenderService]:
-    """The offline plot pipeline and the browser pool it renders with (close it when done).
+@dataclass
+class FigurePipelines:
+    """The offline figure pipelines and the browser pool they share (close it when done).
 
     Browsers start lazily, on the first render, one per worker thread at most.
     """
+
+    plot: PlotPipeline
+    diagram: DiagramPipeline
+    service: BrowserRenderService
+
+    def by_kind(self) -> dict[str, FigurePipeline]:
+        return {"statistical_plot": self.plot, "methodology": self.diagram}
+
+
+def build_figure_pipelines(settings: Settings) -> FigurePipelines:
     service = BrowserRenderService(size=settings.worker_threads)
-    pipeline = PlotPipeline(OfflinePlotPlanner(), HousePlotStylist(), BokehPlotRenderer(service),
-                            OfflinePlotCritic())
-    return pipeline, service
+    return FigurePipelines(
+        plot=PlotPipeline(OfflinePlotPlanner(), HousePlotStylist(), BokehPlotRenderer(service),
+                          OfflinePlotCritic()),
+        diagram=DiagramPipeline(KeywordDiagramRetriever(), OfflineDiagramPlanner(),
+                                HouseDiagramStylist(), GraphvizDiagramLayout(),
+                                BokehDiagramRenderer(service), OfflineDiagramCritic()),
+        service=service)
 
 
 @dataclass
@@ -137,8 +159,8 @@ def bootstrap(settings: Settings, *, pipelines: Mapping[str, FigurePipeline] | N
     broker = broker or make_broker(settings.broker_url)
     render_service = None
     if pipelines is None:
-        plot_pipeline, render_service = build_plot_pipeline(settings)
-        pipelines = {"statistical_plot": plot_pipeline}
+        built = build_figure_pipelines(settings)
+        pipelines, render_service = built.by_kind(), built.service
     tasks: Tasks | None = None
     queue = DramatiqJobQueue(broker, run_task=lambda task_id: tasks.run(task_id))
     tasks = Tasks(store, clock, blobs, pipelines, deliveries, read_models, follower)

@@ -8,16 +8,18 @@ import logging
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from application.api_keys import UNSET
 from application.errors import ApplicationError
 from domain.errors import DomainError
-from application.plots.description import describe
+from application.diagrams.description import describe as describe_diagram
+from application.diagrams.spec import is_diagram
+from application.plots.description import describe as describe_plot
 from application.ports import FigureFailed, RenderedFigure
-from entrypoints.bootstrap import Container, bootstrap, build_plot_pipeline
+from entrypoints.bootstrap import Container, bootstrap, build_figure_pipelines
 from entrypoints.settings import CONVERTERS, HELP, Settings, env_name
 
 
@@ -71,8 +73,17 @@ def build_parser() -> argparse.ArgumentParser:
     plot.add_argument("--iterations", type=int, default=3, choices=range(1, 11),
                       metavar="1..10", help="most critic rounds (default 3)")
     plot.add_argument("--spec-out", help="also write the final PlotSpec here")
-    render = commands.add_parser("render", parents=[flags], help="re-render an edited PlotSpec")
-    render.add_argument("spec", help="a PlotSpec JSON file (from --spec-out or /api/tasks/ID/spec)")
+    diagram = commands.add_parser("diagram", parents=[flags],
+                                  help="draw a methodology diagram locally, without a server")
+    diagram.add_argument("text", help="a text file holding the methodology section")
+    diagram.add_argument("--caption", required=True, help="the figure caption")
+    diagram.add_argument("-o", "--output", required=True, help="figure.png or figure.svg")
+    diagram.add_argument("--iterations", type=int, default=3, choices=range(1, 11),
+                         metavar="1..10", help="most critic rounds (default 3)")
+    diagram.add_argument("--spec-out", help="also write the final DiagramSpec here")
+    render = commands.add_parser("render", parents=[flags],
+                                 help="re-render an edited PlotSpec or DiagramSpec")
+    render.add_argument("spec", help="a spec JSON file (from --spec-out or /api/tasks/ID/spec)")
     render.add_argument("-o", "--output", required=True, help="figure.png or figure.svg")
     return parser
 
@@ -188,8 +199,39 @@ def _projections(container: Container, args: argparse.Namespace) -> int:
 
 def _plot(settings: Settings, args: argparse.Namespace) -> int:
     output, data = _figure_path(args.output), _read_json(args.data)
-    pipeline, service = build_plot_pipeline(settings)
-    rounds = iter(range(1, args.iterations + 1))
+    pipelines = build_figure_pipelines(settings)
+    with pipelines.service:
+        spec, rendered = pipelines.plot.run(data, args.intent, args.iterations,
+                                            *_progress(args.iterations))
+    return _finish(output, rendered, spec, args.spec_out, describe_plot(spec))
+
+
+def _diagram(settings: Settings, args: argparse.Namespace) -> int:
+    output = _figure_path(args.output)
+    try:
+        text = Path(args.text).read_text(encoding="utf-8")
+    except OSError as error:
+        raise CliFailure(f"cannot read {args.text}: {error}") from None
+    pipelines = build_figure_pipelines(settings)
+    with pipelines.service:
+        spec, rendered = pipelines.diagram.run(text, args.caption, args.iterations,
+                                               *_progress(args.iterations))
+    return _finish(output, rendered, spec, args.spec_out, describe_diagram(spec))
+
+
+def _render(settings: Settings, args: argparse.Namespace) -> int:
+    output, spec = _figure_path(args.output), _read_json(args.spec)
+    pipelines = build_figure_pipelines(settings)
+    pipeline = pipelines.diagram if is_diagram(spec) else pipelines.plot
+    with pipelines.service:
+        rendered = pipeline.render(spec)
+    _write_figure(output, rendered)
+    return 0
+
+
+def _progress(iterations: int) -> tuple[Callable[[list[str]], None], Callable[[str], None]]:
+    """Callbacks that print each stage and each critic round's notes."""
+    rounds = iter(range(1, iterations + 1))
 
     def on_iteration(notes: list[str]) -> None:
         print(f"  round {next(rounds)}: " + "; ".join(notes), file=sys.stderr)
@@ -197,22 +239,16 @@ def _plot(settings: Settings, args: argparse.Namespace) -> int:
     def on_stage(stage: str) -> None:
         print(f"[{stage}]", file=sys.stderr, flush=True)
 
-    with service:
-        spec, rendered = pipeline.run(data, args.intent, args.iterations, on_iteration, on_stage)
-    _write_figure(output, rendered)
-    if args.spec_out:
-        Path(args.spec_out).write_text(json.dumps(spec, indent=1, ensure_ascii=False) + "\n",
-                                       encoding="utf-8")
-    print(describe(spec))
-    return 0
+    return on_iteration, on_stage
 
 
-def _render(settings: Settings, args: argparse.Namespace) -> int:
-    output, spec = _figure_path(args.output), _read_json(args.spec)
-    pipeline, service = build_plot_pipeline(settings)
-    with service:
-        rendered = pipeline.render(spec)
+def _finish(output: Path, rendered: RenderedFigure, spec: dict[str, Any],
+            spec_out: str | None, description: str) -> int:
     _write_figure(output, rendered)
+    if spec_out:
+        Path(spec_out).write_text(json.dumps(spec, indent=1, ensure_ascii=False) + "\n",
+                                  encoding="utf-8")
+    print(description)
     return 0
 
 
@@ -245,7 +281,7 @@ def _print(value: Any) -> None:
 
 COMMANDS = {"serve": _serve, "worker": _worker, "keys": _keys, "audit": _audit,
             "projections": _projections}
-LOCAL_COMMANDS = {"plot": _plot, "render": _render}
+LOCAL_COMMANDS = {"plot": _plot, "diagram": _diagram, "render": _render}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -36,7 +36,7 @@ def test_a_message_for_an_unknown_task_does_nothing(container: Container) -> Non
 
 
 def test_without_a_pipeline_the_task_fails_with_a_clear_error(tmp_path: Path) -> None:
-    container = bootstrap(make_settings(tmp_path / "var"))
+    container = bootstrap(make_settings(tmp_path / "var"), pipelines={})
     try:
         container.start_worker()
         container.start_dispatching()

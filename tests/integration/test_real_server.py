@@ -135,9 +135,9 @@ def test_task_running_when_the_server_is_killed_completes_once_after_restart(
     assert events[-1] == "Completed"
 
 
-def test_paperbanana_serve_generates_a_private_admin_key_and_fails_diagrams_honestly(
+def test_paperbanana_serve_with_no_configuration_draws_with_a_private_admin_key(
         tmp_path: Path) -> None:
-    """With no configuration `serve` works; diagrams have no pipeline yet and must not pretend."""
+    """`serve` with no configuration: a generated 0600 admin key, and the real pipeline."""
     data_dir, port = tmp_path / "var", free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERBANANA_")}
     env.update(PAPERBANANA_DATA_DIR=str(data_dir), PAPERBANANA_PORT=str(port))
@@ -155,11 +155,13 @@ def test_paperbanana_serve_generates_a_private_admin_key_and_fails_diagrams_hone
         api_key = requests.post(f"{base}/api/admin/keys", json={"name": "n"}, headers={
             "Authorization": f"Bearer {admin_key}"}).json()["key"]
         headers = {"Authorization": f"Bearer {api_key}"}
-        task_id = requests.post(f"{base}/api/generate", headers=headers, json={
-            "source_context": "An encoder feeds a decoder.", "caption": "Fig. 1"}).json()["task_id"]
+        task_id = requests.post(f"{base}/api/plot", headers=headers, json={
+            "data_json": json.dumps({"models": ["ResNet-50", "ViT-B/16"], "accuracy": [76.1, 81.8]}),
+            "intent": "Bar chart comparing model accuracy with value labels"}).json()["task_id"]
         task = poll(base, task_id, headers)
-        assert task["status"] == "failed"
-        assert "no figure pipeline is installed" in task["error"]
+        assert task["status"] == "completed", task["error"]
+        image = requests.get(f"{base}/api/tasks/{task_id}/image", headers=headers)
+        assert image.content.startswith(b"\x89PNG")
     finally:
         process.terminate()
         output, _ = process.communicate(timeout=15)

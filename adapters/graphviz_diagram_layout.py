@@ -1,0 +1,212 @@
+"""DiagramLayout on Graphviz dot: measured boxes, a cluster per group, routed edges.
+
+Every node's text is measured first (house typography) and its box fixed to that size, so no
+text outgrows its box. dot then ranks the boxes along the spec's direction, keeps each group in
+a cluster whose label band is reserved by a fixed-size HTML label (our text never reaches dot,
+so nothing needs escaping), leaves feedback edges out of the ranking, and routes every edge.
+Its points (origin bottom-left) become CSS px (origin top-left) inside a MARGIN. Ranking is
+dot's `newrank`: the older cluster ranking fails ("trouble in init_rank") on some cycles
+through nested groups.
+
+Edge points are cubic Bézier control points p0 c c p1 c c p2 ..., from the source's border to
+the arrow tip on the target's border (the last segment is the straight arrow shaft).
+Groups without any node (nor a nested group with one) have no box and are left out.
+The spec's style is completed with the house style it was measured with.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import subprocess
+from typing import Any
+
+from adapters.house_diagram_stylist import (
+    edge_label,
+    font_px,
+    group_label,
+    label_cell,
+    merged_style,
+    node_text,
+)
+from application.diagrams.ports import DiagramLayout
+from application.diagrams.spec import check
+from application.ports import FigureFailed
+
+Json = dict[str, Any]
+MARGIN = 16
+CLUSTER_MARGIN = 14
+"""Room between a group's panel border and the boxes inside it, in px."""
+ARROW = 9.0
+"""Length of an arrowhead, in px."""
+_TABLE = ('<<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="0" CELLSPACING="0"><TR>'
+          '<TD WIDTH="{}" HEIGHT="{}" FIXEDSIZE="TRUE"></TD></TR></TABLE>>')
+
+
+class GraphvizDiagramLayout(DiagramLayout):
+    """Lays a spec out with the `dot` executable (one subprocess per layout)."""
+
+    def __init__(self, dot: str = "dot", timeout: float = 20.0) -> None:
+        self.dot, self.timeout = dot, timeout
+
+    def layout(self, spec: Json) -> Json:
+        check(spec)
+        out = copy.deepcopy(spec)
+        out["style"] = style = merged_style(spec.get("style"))
+        plan = _Plan(out, style)
+        out["layout"] = plan.read(self._run(plan.source()))
+        return out
+
+    def _run(self, source: str) -> Json:
+        try:
+            done = subprocess.run([self.dot, "-Tjson"], input=source, capture_output=True,
+                                  text=True, timeout=self.timeout, check=False)
+        except FileNotFoundError:
+            raise FigureFailed(f"the diagram layout needs Graphviz: {self.dot!r} was not found "
+                               "(install the graphviz package)") from None
+        except subprocess.TimeoutExpired:
+            raise FigureFailed(f"Graphviz took longer than {self.timeout:g} s to lay out "
+                               "the diagram") from None
+        if done.returncode != 0:
+            reason = (done.stderr.strip().splitlines() or ["no message"])[0]
+            raise FigureFailed(f"Graphviz could not lay out the diagram: {reason}")
+        return json.loads(done.stdout)
+
+
+class _Plan:
+    """One spec's dot graph: names, measured sizes and the group tree, and the way back."""
+
+    def __init__(self, spec: Json, style: Json) -> None:
+        self.spec, self.style = spec, style
+        self.names = {n["id"]: f"n{i}" for i, n in enumerate(spec["nodes"])}
+        self.sizes = {n["id"]: node_text(n, style).box_size(font_px(style, "label_size"))
+                      for n in spec["nodes"]}
+        self.parent = _acyclic_parents(spec["groups"])
+        self.cells = {g["id"]: label_cell(group_label(g, style)) for g in spec["groups"]}
+        self.edge_cells = [label_cell(edge_label(e, style)) for e in spec["edges"]]
+        self.kept = _groups_with_nodes(spec, self.parent)
+
+    def source(self) -> str:
+        style, spec = self.style, self.spec
+        lines = ["digraph G {",
+                 f"graph [rankdir={spec['direction']}, newrank=true, splines=true, "
+                 f"nodesep={_inch(style['node_gap'])}, ranksep={_inch(style['rank_gap'])}];",
+                 'node [shape=box, fixedsize=true, label="", margin=0];',
+                 f"edge [arrowhead=normal, arrowsize={ARROW / 10:g}];"]
+        lines += self._cluster(None)
+        for i, (e, (w, h)) in enumerate(zip(spec["edges"], self.edge_cells)):
+            attrs = [f"id=e{i}", *([f"label={_TABLE.format(w, h)}"] if w else [])]
+            if e["kind"] == "feedback":
+                attrs.append("constraint=false")
+            lines.append(f"{self.names[e['source']]} -> {self.names[e['target']]} "
+                         f"[{', '.join(attrs)}];")
+        return "\n".join([*lines, "}"])
+
+    def _cluster(self, group_id: str | None) -> list[str]:
+        """The nodes of a group and its nested groups, as dot statements."""
+        lines = [f"{self.names[n['id']]} [width={_inch(w)}, height={_inch(h)}];"
+                 for n in self.spec["nodes"] if n.get("group") == group_id
+                 for w, h in [self.sizes[n["id"]]]]
+        for k, g in enumerate(self.spec["groups"]):
+            if self.parent[g["id"]] == group_id and g["id"] in self.kept:
+                w, h = self.cells[g["id"]]
+                label = f"label={_TABLE.format(w, h)}, " if w else ""
+                lines += [f"subgraph cluster_{k} {{",
+                          f"graph [{label}labelloc=t, labeljust=l, margin={CLUSTER_MARGIN}];",
+                          *self._cluster(g["id"]), "}"]
+        return lines
+
+    def read(self, graph: Json) -> Json:
+        """dot's JSON as the spec's `layout`, in CSS px inside a MARGIN."""
+        top = float(graph["bb"].split(",")[3])
+        objects = {o["name"]: o for o in graph.get("objects", [])}
+        nodes = {}
+        for node_id, name in self.names.items():
+            cx, cy = _point(objects[name]["pos"], top)
+            w, h = self.sizes[node_id]
+            nodes[node_id] = {"x": cx - w / 2, "y": cy - h / 2, "w": w, "h": h}
+        groups = {}
+        for k, g in enumerate(self.spec["groups"]):
+            if g["id"] in self.kept:
+                cluster = objects[f"cluster_{k}"]
+                x0, y0, x1, y1 = map(float, cluster["bb"].split(","))
+                cell_h = self.cells[g["id"]][1]
+                label_bottom = float(cluster["lp"].split(",")[1]) - cell_h / 2 if cell_h else y1
+                groups[g["id"]] = {"x": x0, "y": top - y1, "w": round(x1 - x0, 2),
+                                   "h": round(y1 - y0, 2), "label_h": round(y1 - label_bottom, 2)}
+        edges = []
+        routed = sorted(graph.get("edges", []), key=lambda e: int(e["id"][1:]))
+        for e, (w, h) in zip(routed, self.edge_cells):
+            edges.append({"points": _spline(e["pos"], top),
+                          "label_at": list(_point(e["lp"], top)) if w else None})
+        return _shifted({"nodes": nodes, "groups": groups, "edges": edges}, self.edge_cells)
+
+
+def _inch(px: float) -> str:
+    return f"{float(px) / 72:.4f}"
+
+
+def _point(text: str, top: float) -> tuple[float, float]:
+    x, y = text.split(",")[-2:]
+    return float(x), top - float(y)
+
+
+def _spline(pos: str, top: float) -> list[list[float]]:
+    """dot's "e,tip p0 c c p1 ..." as control points that end at the arrow tip."""
+    parts = pos.split()
+    tip = _point(parts.pop(0), top) if parts[0].startswith("e,") else None
+    points = [list(_point(p, top)) for p in parts if not p.startswith("s,")]
+    if tip is not None:
+        (x0, y0), (x1, y1) = points[-1], tip
+        points += [[x0 + (x1 - x0) / 3, y0 + (y1 - y0) / 3],
+                   [x0 + 2 * (x1 - x0) / 3, y0 + 2 * (y1 - y0) / 3], [x1, y1]]
+    return points
+
+
+def _shifted(layout: Json, edge_cells: list[tuple[int, int]]) -> Json:
+    """The layout moved so everything drawn (edge curves too) lies a MARGIN inside its size."""
+    boxes = [*layout["nodes"].values(), *layout["groups"].values()]
+    xs = [v for b in boxes for v in (b["x"], b["x"] + b["w"])]
+    ys = [v for b in boxes for v in (b["y"], b["y"] + b["h"])]
+    for e, (w, h) in zip(layout["edges"], edge_cells):
+        xs += [p[0] for p in e["points"]]
+        ys += [p[1] for p in e["points"]]
+        if e["label_at"]:
+            xs += [e["label_at"][0] - w / 2, e["label_at"][0] + w / 2]
+            ys += [e["label_at"][1] - h / 2, e["label_at"][1] + h / 2]
+    dx, dy = MARGIN - math.floor(min(xs)), MARGIN - math.floor(min(ys))  # by whole px
+
+    def move(x: float, y: float) -> list[float]:
+        return [round(x + dx, 2), round(y + dy, 2)]
+    for b in boxes:
+        b["x"], b["y"] = move(b["x"], b["y"])
+    for e in layout["edges"]:
+        e["points"] = [move(*p) for p in e["points"]]
+        e["label_at"] = move(*e["label_at"]) if e["label_at"] else None
+    return {"width": math.ceil(max(xs) + dx + MARGIN), "height": math.ceil(max(ys) + dy + MARGIN),
+            **layout}
+
+
+def _acyclic_parents(groups: list[Json]) -> dict[str, str | None]:
+    """Each group's parent; a cycle of parents (which validation allows) is cut."""
+    parent = {g["id"]: g.get("parent") for g in groups}
+    for gid in parent:
+        seen, child, above = {gid}, gid, parent[gid]
+        while above is not None:
+            if above in seen:
+                parent[child] = None
+                break
+            seen.add(above)
+            child, above = above, parent[above]
+    return parent
+
+
+def _groups_with_nodes(spec: Json, parent: dict[str, str | None]) -> set[str]:
+    kept: set[str] = set()
+    for n in spec["nodes"]:
+        gid = n.get("group")
+        while gid is not None and gid not in kept:
+            kept.add(gid)
+            gid = parent[gid]
+    return kept

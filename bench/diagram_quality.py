@@ -1,0 +1,112 @@
+"""Diagram quality on the methodology excerpts of ../shared/benchmarks/diagram-dev.json.
+
+Runs every dev case through the offline diagram pipeline (real Graphviz and headless
+Chromium, a warm render service) and reports completion, node count, how many of the
+text's key terms appear as labels, overlaps and overflows (must be 0), edge crossings,
+aspect ratio and time per case; writes a contact sheet of every diagram.
+
+Run:  make bench-diagrams      (python bench/diagram_quality.py [--iterations 3] [--limit N])
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from adapters.diagram_geometry import (  # noqa: E402
+    aspect_ratio,
+    edge_crossings,
+    overflowing_labels,
+    overlapping_nodes,
+)
+from bench.contact_sheet import contact_sheet  # noqa: E402
+from entrypoints.bootstrap import build_figure_pipelines  # noqa: E402
+from entrypoints.settings import Settings  # noqa: E402
+
+CASES = ROOT.parent / "shared" / "benchmarks" / "diagram-dev.json"
+TERM = re.compile(r"\b(?:[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9-]*|[a-z]+(?:encoder|decoder|module|"
+                  r"network|layer|head|block|agent|model|loss|memory|retriever|critic|planner|"
+                  r"generator|discriminator|classifier|embedding|attention))\b")
+
+
+def key_terms(text: str) -> set[str]:
+    """Acronyms, CamelCase names and component nouns the text uses at least twice."""
+    text = re.sub(r"\[Equation:.*?\]|\$[^$]*\$", " ", text, flags=re.S)
+    counts = Counter(m.group(0).lower() for m in TERM.finditer(text))
+    return {term for term, n in counts.items() if n >= 2}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--iterations", type=int, default=3, help="critic rounds per case")
+    parser.add_argument("--limit", type=int, help="only the first N cases")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "out"),
+                        help="folder for the contact sheet (default bench/out)")
+    args = parser.parse_args()
+    cases = json.loads(CASES.read_text())[: args.limit]
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    pipelines = build_figure_pipelines(Settings.load(overrides={"worker_threads": 1}))
+    rows, failures, images = [], [], []
+    with pipelines.service:
+        # Warm the render service (browser start, BokehJS load) outside the timings.
+        pipelines.diagram.run(cases[0]["source_context"], cases[0]["caption"], 1,
+                              lambda notes: None)
+        for number, case in enumerate(cases, 1):
+            started = time.perf_counter()
+            try:
+                spec, rendered = pipelines.diagram.run(case["source_context"], case["caption"],
+                                                       args.iterations, lambda notes: None)
+            except Exception as error:  # a benchmark reports every failure, whatever it is
+                failures.append(f"{case['id']}: {error}")
+                continue
+            elapsed = time.perf_counter() - started
+            labels = " ".join(n["label"].lower() for n in spec["nodes"])
+            terms = key_terms(case["source_context"])
+            rows.append({
+                "id": case["id"], "seconds": elapsed, "nodes": len(spec["nodes"]),
+                "terms": len(terms), "terms_drawn": sum(t in labels for t in terms),
+                "overlaps": len(overlapping_nodes(spec)), "overflows": len(overflowing_labels(spec)),
+                "crossings": edge_crossings(spec), "aspect": aspect_ratio(spec),
+            })
+            images.append((case["id"], rendered.png))
+            print(f"\r{number}/{len(cases)} cases", end="", file=sys.stderr, flush=True)
+        print(file=sys.stderr)
+    sheet = contact_sheet(images, out, "diagram_quality")
+
+    done = len(rows)
+    print(f"cases              {len(cases)}")
+    print(f"completed          {done}/{len(cases)} ({100 * done / max(len(cases), 1):.1f}%)")
+    if rows:
+        def total(key: str) -> int:
+            return sum(r[key] for r in rows)
+        times = sorted(r["seconds"] for r in rows)
+        aspects = sorted(r["aspect"] for r in rows)
+        print(f"nodes per diagram  median {statistics.median(r['nodes'] for r in rows):g}, "
+              f"range {min(r['nodes'] for r in rows)}-{max(r['nodes'] for r in rows)}")
+        print(f"key terms drawn    {total('terms_drawn')}/{total('terms')} "
+              f"({100 * total('terms_drawn') / max(total('terms'), 1):.0f}%)")
+        print(f"overlaps           {total('overlaps')}   overflows {total('overflows')}")
+        print(f"edge crossings     {total('crossings')} in all, "
+              f"{sum(r['crossings'] == 0 for r in rows)}/{done} diagrams without any")
+        print(f"aspect ratio       median {statistics.median(aspects):.2f}:1, "
+              f"range {aspects[0]:.2f}-{aspects[-1]:.2f}")
+        print(f"time per diagram   p50 {statistics.median(times):.2f} s, "
+              f"p90 {times[int(0.9 * (len(times) - 1))]:.2f} s ({args.iterations} critic rounds)")
+    print(f"contact sheet      {sheet}")
+    for failure in failures:
+        print("FAILED", failure)
+    return 0 if done == len(cases) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

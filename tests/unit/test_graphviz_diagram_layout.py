@@ -1,0 +1,230 @@
+"""The Graphviz layout: measured boxes that never overlap nor overflow, groups that hold their
+nodes, edges in the spec's order, all inside the figure, the same every time."""
+
+from __future__ import annotations
+
+import copy
+from itertools import combinations
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from adapters.graphviz_diagram_layout import GraphvizDiagramLayout
+from adapters.house_diagram_stylist import (
+    GROUP_LABEL_X,
+    HouseDiagramStylist,
+    font_px,
+    group_label,
+    node_text,
+)
+from adapters.text_metrics import text_height, text_width
+from application.diagrams.spec import (
+    EDGE_KINDS,
+    ROLES,
+    edge,
+    group,
+    new_diagram,
+    node,
+    validate,
+)
+from application.ports import FigureFailed
+
+Json = dict[str, Any]
+WORDS = ["Encoder", "Decoder", "Loss", "x", "Multi-Head", "Attention", "Backpropagation",
+         "Retrieval-Augmented", "LLM", "MLP", "Q", "Feed", "Forward", "Memory", "视觉编码器",
+         "多头自注意力机制模块", "検索", "정규화", "WWWWWWWW", "i"]
+LAYOUT = GraphvizDiagramLayout()
+GAP = 4.0
+"""Boxes that are not nested keep at least this far apart (dot keeps 8 px or more)."""
+
+
+def laid_out(spec: Json) -> Json:
+    return LAYOUT.layout(HouseDiagramStylist().style(spec))
+
+
+@st.composite
+def diagrams(draw: st.DrawFn) -> Json:
+    n = draw(st.integers(1, 20))
+    label = st.lists(st.sampled_from(WORDS), min_size=1, max_size=4).map(" ".join)
+    groups = []
+    for k in range(draw(st.integers(0, 5))):
+        parent = draw(st.none() | st.sampled_from([g["id"] for g in groups])) if groups else None
+        groups.append(group(f"g{k}", draw(st.sampled_from(["", "Stage", "Retrieval Module",
+                                                           "多模态融合阶段", "A rather long stage name"])),
+                            parent, draw(st.sampled_from(["solid", "dashed"]))))
+    in_group = st.none() | st.sampled_from([g["id"] for g in groups]) if groups else st.none()
+    nodes = [node(f"n{i}", draw(label), draw(st.sampled_from(ROLES)), group=draw(in_group),
+                  sublabel=draw(st.none() | label), repeat=draw(st.none() | st.integers(2, 12)),
+                  math=draw(st.none() | st.sampled_from(["h_t", "\\mathcal{L}", "z_{t+1}"])))
+             for i in range(n)]
+    ends = st.integers(0, n - 1)
+    edges = [edge(f"n{a}", f"n{b}", draw(st.sampled_from(EDGE_KINDS)),
+                  draw(st.none() | st.sampled_from(["features", "gradients", "损失", "q"])))
+             for a, b in draw(st.lists(st.tuples(ends, ends), max_size=25))]
+    return new_diagram(nodes, edges, groups, direction=draw(st.sampled_from(["LR", "TB"])))
+
+
+def inside(inner: Json, outer: Json) -> bool:
+    return (outer["x"] <= inner["x"] and inner["x"] + inner["w"] <= outer["x"] + outer["w"]
+            and outer["y"] <= inner["y"] and inner["y"] + inner["h"] <= outer["y"] + outer["h"])
+
+
+def overlap(a: Json, b: Json, gap: float = 0.0) -> bool:
+    """The boxes overlap, or come closer than `gap`."""
+    return (a["x"] < b["x"] + b["w"] + gap and b["x"] < a["x"] + a["w"] + gap
+            and a["y"] < b["y"] + b["h"] + gap and b["y"] < a["y"] + a["h"] + gap)
+
+
+def ancestors(spec: Json, group_id: str | None) -> list[str]:
+    parent = {g["id"]: g["parent"] for g in spec["groups"]}
+    chain = []
+    while group_id is not None:
+        chain.append(group_id)
+        group_id = parent[group_id]
+    return chain
+
+
+def check_geometry(spec: Json) -> None:
+    lay, style = spec["layout"], spec["style"]
+    nodes, groups = lay["nodes"], lay["groups"]
+    assert set(nodes) == {n["id"] for n in spec["nodes"]}
+    for a, b in combinations(nodes, 2):
+        assert not overlap(nodes[a], nodes[b], GAP), (a, b)
+    for n in spec["nodes"]:
+        box, text = nodes[n["id"]], node_text(n, style)
+        left, top, right, bottom = text.inset
+        pad = style["node_padding"]
+        words = "".join(line.text for line in text.lines).replace(" ", "")
+        assert words.startswith(n["label"].replace(" ", ""))  # the label, whole, comes first
+        assert len([line for line in text.lines if line.size == style["label_size"]
+                    and not line.math]) <= 2
+        for line in text.lines:
+            assert text_width(line.text, line.size) + 2 * pad + left + right <= box["w"] + 1e-6
+        assert (sum(text_height(line.size) for line in text.lines) + 2 * pad + top + bottom
+                <= box["h"] + 1e-6)
+        mine = ancestors(spec, n.get("group"))
+        for gid, gbox in groups.items():
+            if gid in mine:
+                assert inside(box, gbox), (n["id"], gid)
+                band = {**gbox, "h": gbox["label_h"]}
+                assert not overlap(box, band), (n["id"], "label band", gid)
+            else:
+                assert not overlap(box, gbox, GAP), (n["id"], "foreign group", gid)
+    for g in spec["groups"]:
+        if g["id"] not in groups:
+            assert not any(g["id"] in ancestors(spec, n.get("group")) for n in spec["nodes"])
+            continue
+        gbox = groups[g["id"]]
+        lines = group_label(g, style)
+        if lines:
+            assert gbox["label_h"] >= sum(line.height for line in lines)
+            assert GROUP_LABEL_X + max(line.width for line in lines) <= gbox["w"]
+        for other, obox in groups.items():
+            if other == g["id"]:
+                continue
+            if g["id"] in ancestors(spec, other):
+                assert inside(obox, gbox) and not overlap(obox, {**gbox, "h": gbox["label_h"]})
+            elif other not in ancestors(spec, g["id"]):
+                assert not overlap(gbox, obox, GAP), (g["id"], other)
+    boxes = [*nodes.values(), *groups.values()]
+    assert all(0 <= b["x"] and b["x"] + b["w"] <= lay["width"] for b in boxes)
+    assert all(0 <= b["y"] and b["y"] + b["h"] <= lay["height"] for b in boxes)
+    assert len(lay["edges"]) == len(spec["edges"])
+    for e, route in zip(spec["edges"], lay["edges"]):
+        points = route["points"]
+        assert len(points) >= 4 and (len(points) - 1) % 3 == 0
+        assert all(0 <= x <= lay["width"] and 0 <= y <= lay["height"] for x, y in points)
+        assert near(points[0], nodes[e["source"]]) and near(points[-1], nodes[e["target"]]), e
+        assert (route["label_at"] is not None) == bool(e["label"])
+
+
+def near(point: list[float], box: Json, slack: float = 3.0) -> bool:
+    x, y = point
+    return (box["x"] - slack <= x <= box["x"] + box["w"] + slack
+            and box["y"] - slack <= y <= box["y"] + box["h"] + slack)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(diagrams())
+def test_random_diagrams_lay_out_cleanly(spec: Json) -> None:
+    assert validate(spec) == []
+    before = copy.deepcopy(spec)
+    out = laid_out(spec)
+    assert spec == before and out["layout"] is not None
+    assert {**out, "layout": None} == HouseDiagramStylist().style(spec)
+    check_geometry(out)
+    assert laid_out(spec)["layout"] == out["layout"]
+
+
+def pipeline(direction: str, stages: int = 6) -> Json:
+    names = ["Input Text", "Tokenizer", "Encoder", "Fusion", "Decoder", "Output Figure"]
+    nodes = [node(f"s{i}", names[i], "input" if i == 0 else "operation") for i in range(stages)]
+    return new_diagram(nodes, [edge(f"s{i}", f"s{i + 1}") for i in range(stages - 1)],
+                       direction=direction)
+
+
+def test_a_left_to_right_pipeline_is_wide_and_a_top_to_bottom_one_tall() -> None:
+    wide, tall = laid_out(pipeline("LR"))["layout"], laid_out(pipeline("TB"))["layout"]
+    assert wide["width"] > 2 * wide["height"] and tall["height"] > 2 * tall["width"]
+    xs = [wide["nodes"][f"s{i}"]["x"] for i in range(6)]
+    ys = [tall["nodes"][f"s{i}"]["y"] for i in range(6)]
+    assert xs == sorted(xs) and ys == sorted(ys)  # the reading order is the flow's
+
+
+def test_a_feedback_edge_does_not_change_the_ranks() -> None:
+    plain = laid_out(pipeline("LR"))["layout"]
+    spec = pipeline("LR")
+    spec["edges"].append(edge("s5", "s1", "feedback", "refine"))
+    looped = laid_out(spec)
+    check_geometry(looped)
+    assert ([looped["layout"]["nodes"][f"s{i}"]["x"] for i in range(6)]
+            == sorted(looped["layout"]["nodes"][f"s{i}"]["x"] for i in range(6)))
+    assert looped["layout"]["width"] >= plain["width"]
+
+
+def test_long_and_cjk_labels_wrap_onto_two_lines_inside_wider_boxes() -> None:
+    spec = laid_out(new_diagram(
+        [node("a", "Retrieval-Augmented Multi-Head Attention"), node("b", "多头自注意力机制模块编码"),
+         node("c", "MLP")], [edge("a", "b"), edge("b", "c")]))
+    for n in spec["nodes"]:
+        lines = node_text(n, spec["style"]).lines
+        assert len(lines) == (1 if n["id"] == "c" else 2)
+    box = spec["layout"]["nodes"]
+    assert box["a"]["w"] > box["c"]["w"] and box["a"]["h"] > box["c"]["h"]
+    check_geometry(spec)
+
+
+def test_nested_groups_hold_their_nodes_below_their_labels() -> None:
+    spec = laid_out(new_diagram(
+        [node("x", "Image", "input"), node("e", "Encoder", "model", group="inner"),
+         node("p", "Projector", group="outer"), node("o", "Caption", "output")],
+        [edge("x", "e"), edge("e", "p", label="tokens"), edge("p", "o")],
+        [group("outer", "Vision Language Model", border="solid"),
+         group("inner", "Frozen Backbone", parent="outer")]))
+    check_geometry(spec)
+    outer, inner = spec["layout"]["groups"]["outer"], spec["layout"]["groups"]["inner"]
+    assert inside(inner, outer) and outer["label_h"] > 0
+
+
+def test_the_style_the_critic_changed_is_honoured() -> None:
+    spec = HouseDiagramStylist().style(pipeline("LR", 3))
+    roomy = copy.deepcopy(spec)
+    roomy["style"].update(rank_gap=120, node_padding=30, label_size=20)
+    base, wide = LAYOUT.layout(spec)["layout"], LAYOUT.layout(roomy)["layout"]
+    gap = wide["nodes"]["s1"]["x"] - wide["nodes"]["s0"]["x"] - wide["nodes"]["s0"]["w"]
+    assert gap >= 120 - 0.5 and wide["nodes"]["s1"]["w"] > base["nodes"]["s1"]["w"]
+
+
+def test_an_unstyled_spec_takes_the_house_style_and_a_parent_cycle_is_cut() -> None:
+    spec = new_diagram([node("a", "A", group="g1"), node("b", "B", group="g2")], [edge("a", "b")],
+                       [group("g1", "One", parent="g2"), group("g2", "Two", parent="g1")])
+    out = LAYOUT.layout(spec)
+    assert font_px(out["style"], "label_size") == out["style"]["label_size"]
+    assert set(out["layout"]["groups"]) == {"g1", "g2"}
+
+
+def test_a_missing_dot_is_a_clear_failure() -> None:
+    with pytest.raises(FigureFailed, match="Graphviz"):
+        GraphvizDiagramLayout(dot="/nonexistent/dot").layout(pipeline("LR", 2))
