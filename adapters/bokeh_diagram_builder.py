@@ -18,6 +18,7 @@ from bokeh.models import ColumnDataSource, LayoutDOM, Range1d
 from bokeh.plotting import figure
 
 from adapters.house_diagram_stylist import (
+    ARROW,
     CAP,
     GROUP_LABEL_X,
     SKEW,
@@ -34,14 +35,10 @@ Points = list[tuple[float, float]]
 ROUNDED = frozenset({"model", "operation", "agent", "loss"})
 RADIUS = 6.0
 PANEL_RADIUS = 8.0
-ARROW = (9.0, 3.6)
-"""Arrowhead length and half-width, in px."""
 EDGE_LOOK = {"data": ([], 1.6, False), "control": ([2, 3], 1.4, False),
              "feedback": ([6, 4], 1.4, False), "optional": ([4, 4], 1.3, True)}
 """Per edge kind: dash pattern, line width, and whether it is drawn lighter."""
 LIGHT_EDGE = "#9A9A9A"
-
-
 HALO = 2.0
 """How far a group's or an edge's label background reaches past its text."""
 
@@ -101,7 +98,6 @@ def _nodes(fig: figure, spec: Json, layout: Json, style: Json, texts: list[Json]
     shapes: list[Points] = []
     fill: list[str] = []
     line: list[str] = []
-    lids: list[Points] = []
     for n in spec["nodes"]:
         box, text = layout["nodes"][n["id"]], node_text(n, style)
         cards = [box]
@@ -110,11 +106,10 @@ def _nodes(fig: figure, spec: Json, layout: Json, style: Json, texts: list[Json]
             cards = [{"x": x + 2 * STACK - s, "y": y + s, "w": w, "h": h}
                      for s in (0, STACK, 2 * STACK)]
         for card in cards:
-            outline, lid = _shape(n["role"], card)
-            shapes.append(outline)
-            lids += lid
-            fill.append(style["role_fill"][n["role"]])
-            line.append(style["role_stroke"][n["role"]])
+            polygons = _shape(n["role"], card)
+            shapes += polygons
+            fill += [style["role_fill"][n["role"]]] * len(polygons)
+            line += [style["role_stroke"][n["role"]]] * len(polygons)
         left, top, right, bottom = text.inset
         cx = box["x"] + left + (box["w"] - left - right) / 2
         cy = box["y"] + top + (box["h"] - top - bottom) / 2
@@ -124,23 +119,19 @@ def _nodes(fig: figure, spec: Json, layout: Json, style: Json, texts: list[Json]
             _place(texts, [text.badge], box["x"] + box["w"] - right + text.badge.width / 2,
                    front["y"] + front["h"] / 2, style, weight="bold")
     _patches(fig, shapes, fill=fill, line=line, dash=[[]] * len(shapes), width=1.3)
-    if lids:
-        fig.multi_line([[p[0] for p in lid] for lid in lids], [[p[1] for p in lid] for lid in lids],
-                       line_color=style["role_stroke"]["store"], line_width=1.3)
 
 
-def _shape(role: str, box: Json) -> tuple[Points, list[Points]]:
-    """The outline of a node's shape by role, and any inner line (a cylinder's lid)."""
+def _shape(role: str, box: Json) -> list[Points]:
+    """A node's shape by role, as polygons drawn in order (a cylinder's lid over its body)."""
     x, y, w, h = box["x"], box["y"], box["w"], box["h"]
     if role in ("input", "output"):
-        return [(x + SKEW, y), (x + w, y), (x + w - SKEW, y + h), (x, y + h)], []
+        return [[(x + SKEW, y), (x + w, y), (x + w - SKEW, y + h), (x, y + h)]]
     if role == "store":
         rx = w / 2
-        top = _arc(x + rx, y + CAP, rx, CAP, math.pi, 2 * math.pi)
-        bottom = _arc(x + rx, y + h - CAP, rx, CAP, 0, math.pi)
-        lid = _arc(x + rx, y + CAP, rx, CAP, math.pi, 0)
-        return top + bottom, [lid]
-    return _rounded(box, min(RADIUS, h / 4) if role in ROUNDED else 0.0), []
+        body = (_arc(x + rx, y + CAP, rx, CAP, math.pi, 2 * math.pi)
+                + _arc(x + rx, y + h - CAP, rx, CAP, 0, math.pi))
+        return [body, _arc(x + rx, y + CAP, rx, CAP, 0, 2 * math.pi, steps=48)]
+    return [_rounded(box, min(RADIUS, h / 4) if role in ROUNDED else 0.0)]
 
 
 def _rounded(box: Json, r: float) -> Points:

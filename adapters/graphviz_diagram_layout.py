@@ -6,7 +6,9 @@ a cluster whose label band is reserved by a fixed-size HTML label (our text neve
 so nothing needs escaping), leaves feedback edges out of the ranking, and routes every edge.
 Its points (origin bottom-left) become CSS px (origin top-left) inside a MARGIN. Ranking is
 dot's `newrank`: the older cluster ranking fails ("trouble in init_rank") on some cycles
-through nested groups.
+through nested groups. dot 2.43 routes a labelled feedback (non-constraint) edge between two
+boxes of one rank off its boxes, or crashes on it; then the layout is made again with such
+labels as `xlabel`s, placed after routing (they reserve no room, so they are the exception).
 
 Edge points are cubic Bézier control points p0 c c p1 c c p2 ..., from the source's border to
 the arrow tip on the target's border (the last segment is the straight arrow shaft).
@@ -20,9 +22,11 @@ import copy
 import json
 import math
 import subprocess
+from collections.abc import Iterator
 from typing import Any
 
 from adapters.house_diagram_stylist import (
+    ARROW,
     edge_label,
     font_px,
     group_label,
@@ -38,8 +42,6 @@ Json = dict[str, Any]
 MARGIN = 16
 CLUSTER_MARGIN = 14
 """Room between a group's panel border and the boxes inside it, in px."""
-ARROW = 9.0
-"""Length of an arrowhead, in px."""
 _TABLE = ('<<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="0" CELLSPACING="0"><TR>'
           '<TD WIDTH="{}" HEIGHT="{}" FIXEDSIZE="TRUE"></TD></TR></TABLE>>')
 
@@ -55,7 +57,16 @@ class GraphvizDiagramLayout(DiagramLayout):
         out = copy.deepcopy(spec)
         out["style"] = style = merged_style(spec.get("style"))
         plan = _Plan(out, style)
-        out["layout"] = plan.read(self._run(plan.source()))
+        try:
+            layout = plan.read(self._run(plan.source()))
+            troubled = frozenset(_detached(out, layout)) & plan.labelled_feedback
+        except _DotCrashed:
+            if not plan.labelled_feedback:
+                raise
+            troubled = plan.labelled_feedback
+        if troubled:
+            layout = plan.read(self._run(plan.source(xlabels=troubled)))
+        out["layout"] = layout
         return out
 
     def _run(self, source: str) -> Json:
@@ -69,9 +80,13 @@ class GraphvizDiagramLayout(DiagramLayout):
             raise FigureFailed(f"Graphviz took longer than {self.timeout:g} s to lay out "
                                "the diagram") from None
         if done.returncode != 0:
-            reason = (done.stderr.strip().splitlines() or ["no message"])[0]
-            raise FigureFailed(f"Graphviz could not lay out the diagram: {reason}")
+            reason = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[0]
+            raise _DotCrashed(f"Graphviz could not lay out the diagram: {reason}")
         return json.loads(done.stdout)
+
+
+class _DotCrashed(FigureFailed):
+    """dot failed on the graph (2.43 does on some labelled feedback edges)."""
 
 
 class _Plan:
@@ -86,19 +101,23 @@ class _Plan:
         self.cells = {g["id"]: label_cell(group_label(g, style)) for g in spec["groups"]}
         self.edge_cells = [label_cell(edge_label(e, style)) for e in spec["edges"]]
         self.kept = _groups_with_nodes(spec, self.parent)
+        self.labelled_feedback = frozenset(
+            i for i, (e, (w, _)) in enumerate(zip(spec["edges"], self.edge_cells))
+            if w and e["kind"] == "feedback")
 
-    def source(self) -> str:
+    def source(self, xlabels: frozenset[int] = frozenset()) -> str:
+        """The dot graph; the labels of the edges in `xlabels` are placed after routing."""
         style, spec = self.style, self.spec
         lines = ["digraph G {",
                  f"graph [rankdir={spec['direction']}, newrank=true, splines=true, "
                  f"nodesep={_inch(style['node_gap'])}, ranksep={_inch(style['rank_gap'])}];",
                  'node [shape=box, fixedsize=true, label="", margin=0];',
-                 f"edge [arrowhead=normal, arrowsize={ARROW / 10:g}];"]
+                 f"edge [arrowhead=normal, arrowsize={ARROW[0] / 10:g}];"]  # dot's is 10 long
         lines += self._cluster(None)
         for i, (e, (w, h)) in enumerate(zip(spec["edges"], self.edge_cells)):
-            attrs = [f"id=e{i}", *([f"label={_TABLE.format(w, h)}"] if w else [])]
-            if e["kind"] == "feedback":
-                attrs.append("constraint=false")
+            attrs = [f"id=e{i}", *(["constraint=false"] if e["kind"] == "feedback" else [])]
+            if w:
+                attrs.append(f"{'xlabel' if i in xlabels else 'label'}={_TABLE.format(w, h)}")
             lines.append(f"{self.names[e['source']]} -> {self.names[e['target']]} "
                          f"[{', '.join(attrs)}];")
         return "\n".join([*lines, "}"])
@@ -139,7 +158,7 @@ class _Plan:
         routed = sorted(graph.get("edges", []), key=lambda e: int(e["id"][1:]))
         for e, (w, h) in zip(routed, self.edge_cells):
             edges.append({"points": _spline(e["pos"], top),
-                          "label_at": list(_point(e["lp"], top)) if w else None})
+                          "label_at": list(_point(e.get("lp") or e["xlp"], top)) if w else None})
         return _shifted({"nodes": nodes, "groups": groups, "edges": edges}, self.edge_cells)
 
 
@@ -153,8 +172,9 @@ def _point(text: str, top: float) -> tuple[float, float]:
 
 
 def _spline(pos: str, top: float) -> list[list[float]]:
-    """dot's "e,tip p0 c c p1 ..." as control points that end at the arrow tip."""
-    parts = pos.split()
+    """dot's "e,tip p0 c c p1 ..." as control points that end at the arrow tip (of the first
+    spline: dot 2.43 sometimes routes a labelled edge within one rank twice, ";" between)."""
+    parts = pos.split(";")[0].split()
     tip = _point(parts.pop(0), top) if parts[0].startswith("e,") else None
     points = [list(_point(p, top)) for p in parts if not p.startswith("s,")]
     if tip is not None:
@@ -186,6 +206,17 @@ def _shifted(layout: Json, edge_cells: list[tuple[int, int]]) -> Json:
         e["label_at"] = move(*e["label_at"]) if e["label_at"] else None
     return {"width": math.ceil(max(xs) + dx + MARGIN), "height": math.ceil(max(ys) + dy + MARGIN),
             **layout}
+
+
+def _detached(spec: Json, layout: Json, slack: float = 3.0) -> Iterator[int]:
+    """Edges whose route does not start on its source's box and end on its target's."""
+    for i, (e, route) in enumerate(zip(spec["edges"], layout["edges"])):
+        for point, end in ((route["points"][0], e["source"]), (route["points"][-1], e["target"])):
+            box = layout["nodes"][end]
+            if not (box["x"] - slack <= point[0] <= box["x"] + box["w"] + slack
+                    and box["y"] - slack <= point[1] <= box["y"] + box["h"] + slack):
+                yield i
+                break
 
 
 def _acyclic_parents(groups: list[Json]) -> dict[str, str | None]:

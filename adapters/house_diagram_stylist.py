@@ -45,15 +45,13 @@ CAP = 7.0
 """Half the height of a cylinder's (store's) elliptic lid."""
 STACK = 4.0
 """Offset of each card behind a repeated block."""
+ARROW = (9.0, 3.6)
+"""Arrowhead length (the room the layout leaves before a target) and half-width, in px."""
 CAPITALS, BROAD = re.compile(r"[A-Z]"), re.compile(r"[MWmw]")
 GROUP_LABEL_PAD = 4.0
 """Room around a group's or an edge's label."""
 GROUP_LABEL_X = 12.0
 """From a panel's left edge to its label's text (dot puts the padded label 8 px in)."""
-
-
-def house_diagram_style() -> Json:
-    return copy.deepcopy(HOUSE_STYLE)
 
 
 class HouseDiagramStylist(DiagramStylist):
@@ -65,7 +63,7 @@ class HouseDiagramStylist(DiagramStylist):
 
 def merged_style(chosen: Json | None) -> Json:
     """The house style under the keys already chosen (per role for the role colours)."""
-    style = house_diagram_style()
+    style = copy.deepcopy(HOUSE_STYLE)
     for key, value in (chosen or {}).items():
         house = style.get(key)
         style[key] = ({**house, **(value if isinstance(value, dict) else {})}
