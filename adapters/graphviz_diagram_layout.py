@@ -108,19 +108,38 @@ class _Plan:
     def source(self, xlabels: frozenset[int] = frozenset()) -> str:
         """The dot graph; the labels of the edges in `xlabels` are placed after routing."""
         style, spec = self.style, self.spec
+        rows = self._rows()
         lines = ["digraph G {",
-                 f"graph [rankdir={spec['direction']}, newrank=true, splines=true, "
+                 f"graph [rankdir={'TB' if rows else spec['direction']}, newrank=true, splines=true, "
                  f"nodesep={_inch(style['node_gap'])}, ranksep={_inch(style['rank_gap'])}];",
                  'node [shape=box, fixedsize=true, label="", margin=0];',
                  f"edge [arrowhead=normal, arrowsize={ARROW[0] / 10:g}];"]  # dot's is 10 long
         lines += self._cluster(None)
+        lines += [f"{{rank=same; {'; '.join(self.names[n] for n in row)};}}" for row in rows]
+        # Rows start under each other (invisible, heavy edges); the edges between rows pull
+        # nothing, so each row reads left to right from the same margin.
+        lines += [f"{self.names[a[0]]} -> {self.names[b[0]]} [id=row{k}, style=invis, weight=100];"
+                  for k, (a, b) in enumerate(zip(rows, rows[1:]))]
+        row_of = {n: r for r, row in enumerate(rows) for n in row}
         for i, (e, (w, h)) in enumerate(zip(spec["edges"], self.edge_cells)):
             attrs = [f"id=e{i}", *(["constraint=false"] if e["kind"] == "feedback" else [])]
+            if row_of.get(e["source"], 0) != row_of.get(e["target"], 0):
+                attrs.append("weight=0")
             if w:
                 attrs.append(f"{'xlabel' if i in xlabels else 'label'}={_TABLE.format(w, h)}")
             lines.append(f"{self.names[e['source']]} -> {self.names[e['target']]} "
                          f"[{', '.join(attrs)}];")
         return "\n".join([*lines, "}"])
+
+    def _rows(self) -> list[list[str]]:
+        """A long left-to-right flow wrapped into `style["rows"]` rows (a flat diagram only):
+        each row is one rank of a top-to-bottom graph, read left to right."""
+        count = int(self.style.get("rows") or 1)
+        if count < 2 or self.spec["direction"] != "LR" or self.spec["groups"]:
+            return []
+        order = _flow_order(self.spec)
+        per_row = -(-len(order) // count)
+        return [order[i:i + per_row] for i in range(0, len(order), per_row)]
 
     def _cluster(self, group_id: str | None) -> list[str]:
         """The nodes of a group and its nested groups, as dot statements."""
@@ -155,11 +174,37 @@ class _Plan:
                 groups[g["id"]] = {"x": x0, "y": top - y1, "w": round(x1 - x0, 2),
                                    "h": round(y1 - y0, 2), "label_h": round(y1 - label_bottom, 2)}
         edges = []
-        routed = sorted(graph.get("edges", []), key=lambda e: int(e["id"][1:]))
+        routed = sorted((e for e in graph.get("edges", []) if e.get("id", "").startswith("e")),
+                        key=lambda e: int(e["id"][1:]))
         for e, (w, h) in zip(routed, self.edge_cells):
             edges.append({"points": _spline(e["pos"], top),
                           "label_at": list(_point(e.get("lp") or e["xlp"], top)) if w else None})
         return _shifted({"nodes": nodes, "groups": groups, "edges": edges}, self.edge_cells)
+
+
+def _flow_order(spec: Json) -> list[str]:
+    """Node ids in reading order: along the non-feedback edges, spec order breaking ties."""
+    ids = [n["id"] for n in spec["nodes"]]
+    incoming = {i: 0 for i in ids}
+    for e in spec["edges"]:
+        if e["kind"] != "feedback" and e["source"] != e["target"]:
+            incoming[e["target"]] += 1
+    order: list[str] = []
+    ready = [i for i in ids if incoming[i] == 0]
+    while len(order) < len(ids):
+        if not ready:  # a cycle without a feedback mark: take the first node left
+            ready = [next(i for i in ids if i not in order)]
+        current = ready.pop(0)
+        if current in order:
+            continue
+        order.append(current)
+        for e in spec["edges"]:
+            if e["source"] == current and e["kind"] != "feedback" and e["target"] not in order:
+                incoming[e["target"]] -= 1
+                if incoming[e["target"]] <= 0 and e["target"] not in ready:
+                    ready.append(e["target"])
+        ready.sort(key=ids.index)
+    return order
 
 
 def _inch(px: float) -> str:

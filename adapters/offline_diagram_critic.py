@@ -7,6 +7,7 @@ so the rounds settle. Geometry comes from `diagram_geometry`, shared with the be
 from __future__ import annotations
 
 import copy
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -99,6 +100,12 @@ def check_aspect(spec: dict[str, Any], _: str) -> list[str]:
     if ratio < TALL and spec["direction"] == "TB" and len(spec["nodes"]) > 3:
         spec["direction"] = "LR"
         return [f"aspect {ratio:.2f}:1 is tall; turned the flow left to right"]
+    rows = int(style.get("rows") or 1)
+    if ratio > WIDE and spec["direction"] == "LR" and not spec["groups"] and rows * 2 < len(
+            spec["nodes"]):
+        wanted = min(max(rows + 1, math.ceil(rows * math.sqrt(ratio / WIDE))), len(spec["nodes"]) // 2)
+        style["rows"] = wanted
+        return [f"aspect {ratio:.2f}:1 is very wide; wrapped the flow into {wanted} rows"]
     if ratio > WIDE and float(style.get("rank_gap", 40)) > 24:
         style["rank_gap"] = max(24.0, round(float(style.get("rank_gap", 40)) / GAP_STEP, 1))
         return [f"aspect {ratio:.2f}:1 is very wide; tightened the gaps between stages"]

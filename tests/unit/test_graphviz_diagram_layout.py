@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from adapters.diagram_geometry import overlapping_nodes
 from adapters.graphviz_diagram_layout import GraphvizDiagramLayout
 from adapters.house_diagram_stylist import (
     GROUP_LABEL_X,
@@ -257,3 +258,19 @@ def test_an_unstyled_spec_takes_the_house_style_and_a_parent_cycle_is_cut() -> N
 def test_a_missing_dot_is_a_clear_failure() -> None:
     with pytest.raises(FigureFailed, match="Graphviz"):
         GraphvizDiagramLayout(dot="/nonexistent/dot").layout(pipeline("LR", 2))
+
+
+def test_rows_wrap_a_long_flat_flow_and_start_each_row_at_the_left() -> None:
+    ids = [f"s{i}" for i in range(9)]
+    spec = HouseDiagramStylist().style(new_diagram(
+        [node(i, f"Stage {i} module") for i in ids],
+        [edge(a, b) for a, b in zip(ids, ids[1:])] + [edge("s8", "s2", "feedback", "refine")]))
+    flat = GraphvizDiagramLayout().layout(spec)
+    spec["style"]["rows"] = 3
+    wrapped = GraphvizDiagramLayout().layout(spec)
+    boxes = wrapped["layout"]["nodes"]
+    assert wrapped["layout"]["width"] / wrapped["layout"]["height"] < (
+        flat["layout"]["width"] / flat["layout"]["height"]) / 3
+    assert boxes["s0"]["x"] == boxes["s3"]["x"] == boxes["s6"]["x"]
+    assert boxes["s0"]["y"] < boxes["s3"]["y"] < boxes["s6"]["y"]
+    assert overlapping_nodes(wrapped) == []

@@ -104,3 +104,13 @@ def test_description_walks_the_flow_and_the_loop() -> None:
     assert '"Segmentation" group contains image encoder and decoder' in text
     assert "A feedback loop returns from mask to image encoder (refine)." in text
     assert text.rstrip(".").endswith("It ends in mask")
+
+
+def test_a_long_flat_chain_is_wrapped_into_rows() -> None:
+    ids = [f"s{i}" for i in range(8)]
+    spec = new_diagram([node(i, "encoder") for i in ids],
+                       [edge(a, b) for a, b in zip(ids, ids[1:])])
+    boxes = {i: (20 + 150 * k, 20, 120, 40) for k, i in enumerate(ids)}
+    critique = review(laid_out(spec, boxes))
+    assert critique.revised["style"]["rows"] >= 2
+    assert any("rows" in note for note in critique.notes)
