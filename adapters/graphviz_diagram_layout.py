@@ -132,10 +132,10 @@ class _Plan:
         return "\n".join([*lines, "}"])
 
     def _rows(self) -> list[list[str]]:
-        """A long left-to-right flow wrapped into `style["rows"]` rows (a flat diagram only):
-        each row is one rank of a top-to-bottom graph, read left to right."""
+        """A long left-to-right flow wrapped into `style["rows"]` rows: each row is one rank of
+        a top-to-bottom graph (newrank lets a rank cross clusters), read left to right."""
         count = int(self.style.get("rows") or 1)
-        if count < 2 or self.spec["direction"] != "LR" or self.spec["groups"]:
+        if count < 2 or self.spec["direction"] != "LR":
             return []
         order = _flow_order(self.spec)
         per_row = -(-len(order) // count)

@@ -101,7 +101,7 @@ def check_aspect(spec: dict[str, Any], _: str) -> list[str]:
         spec["direction"] = "LR"
         return [f"aspect {ratio:.2f}:1 is tall; turned the flow left to right"]
     rows = int(style.get("rows") or 1)
-    if ratio > WIDE and spec["direction"] == "LR" and not spec["groups"] and rows * 2 < len(
+    if ratio > WIDE and spec["direction"] == "LR" and rows * 2 < len(
             spec["nodes"]):
         wanted = min(max(rows + 1, math.ceil(rows * math.sqrt(ratio / WIDE))), len(spec["nodes"]) // 2)
         style["rows"] = wanted
