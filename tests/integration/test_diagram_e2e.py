@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import json
-import struct
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from falcon import testing
 
-from entrypoints.bootstrap import Container, bootstrap
-from entrypoints.http.app import create_app
-from tests.conftest import ADMIN_KEY, make_settings, wait_for_jobs
+from tests.conftest import wait_for_jobs
+from tests.integration.conftest import png_size
 from tests.servers import ROOT
 
 pytestmark = pytest.mark.slow
-ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
 TRANSFORMER = (
     "The Transformer encoder maps an input sequence of tokens to continuous representations. "
     "Each token is first converted by an input embedding and combined with a positional "
@@ -30,27 +25,6 @@ TRANSFORMER = (
 CAPTION = "Figure 1: Transformer encoder architecture"
 
 
-def png_size(png: bytes) -> tuple[int, int]:
-    assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    return struct.unpack(">II", png[16:24])
-
-
-@pytest.fixture(scope="module")
-def diagram_container(tmp_path_factory) -> Iterator[Container]:
-    container = bootstrap(make_settings(tmp_path_factory.mktemp("diagrams") / "var"))
-    container.start_worker()
-    container.start_dispatching()
-    yield container
-    container.close()
-
-
-@pytest.fixture(scope="module")
-def api(diagram_container) -> tuple[testing.TestClient, dict[str, str]]:
-    client = testing.TestClient(create_app(diagram_container))
-    key = client.simulate_post("/api/admin/keys", json={"name": "d"}, headers=ADMIN).json["key"]
-    return client, {"Authorization": f"Bearer {key}"}
-
-
 def generate(api, container, text: str, caption: str = CAPTION) -> dict:
     client, headers = api
     task_id = client.simulate_post("/api/generate", headers=headers, json={
@@ -59,9 +33,9 @@ def generate(api, container, text: str, caption: str = CAPTION) -> dict:
     return client.simulate_get(f"/api/tasks/{task_id}", headers=headers).json
 
 
-def test_the_transformer_example_becomes_a_diagram(api, diagram_container) -> None:
+def test_the_transformer_example_becomes_a_diagram(api, real_container) -> None:
     client, headers = api
-    task = generate(api, diagram_container, TRANSFORMER)
+    task = generate(api, real_container, TRANSFORMER)
     assert task["status"] == "completed", task["error"]
     assert task["diagram_type"] == "methodology" and task["critic_notes"]
     assert task["description"].startswith("The diagram reads")
@@ -79,16 +53,16 @@ def test_the_transformer_example_becomes_a_diagram(api, diagram_container) -> No
     assert all(n["label"].split("\n")[0].split()[0] in svg for n in spec["nodes"])
 
 
-def test_a_chinese_method_text_renders(api, diagram_container) -> None:
-    task = generate(api, diagram_container,
+def test_a_chinese_method_text_renders(api, real_container) -> None:
+    task = generate(api, real_container,
                     "首先，编码器将输入图像映射为特征，然后解码器根据特征生成分割掩码。",
                     "图1：分割模型")
     assert task["status"] == "completed", task["error"]
 
 
 @pytest.mark.parametrize("text", ["lorem ipsum dolor sit amet", "This paper is great."])
-def test_text_without_a_method_fails_with_a_clear_error(api, diagram_container, text) -> None:
-    task = generate(api, diagram_container, text)
+def test_text_without_a_method_fails_with_a_clear_error(api, real_container, text) -> None:
+    task = generate(api, real_container, text)
     assert task["status"] == "failed"
     assert task["error"] and "component" in task["error"]
 

@@ -3,61 +3,35 @@
 from __future__ import annotations
 
 import json
-import struct
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from falcon import testing
 
-from entrypoints.bootstrap import Container, bootstrap
-from entrypoints.http.app import create_app
-from tests.conftest import ADMIN_KEY, make_settings, wait_for_jobs
+from tests.conftest import wait_for_jobs
+from tests.integration.conftest import png_size
 from tests.servers import ROOT
 
 pytestmark = pytest.mark.slow
-ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
 CONTRACT_DATA = {"models": ["ResNet-50", "ViT-B/16", "EfficientNet-B4"],
                  "accuracy": [76.1, 81.8, 82.9]}
 CONTRACT_INTENT = "Bar chart comparing model accuracy with value labels"
 
 
-def png_size(png: bytes) -> tuple[int, int]:
-    assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    return struct.unpack(">II", png[16:24])
-
-
-@pytest.fixture(scope="module")
-def plot_container(tmp_path_factory) -> Iterator[Container]:
-    container = bootstrap(make_settings(tmp_path_factory.mktemp("plots") / "var"))
-    container.start_worker()
-    container.start_dispatching()
-    yield container
-    container.close()
-
-
-@pytest.fixture(scope="module")
-def api(plot_container) -> tuple[testing.TestClient, dict[str, str]]:
-    client = testing.TestClient(create_app(plot_container))
-    key = client.simulate_post("/api/admin/keys", json={"name": "plots"}, headers=ADMIN).json["key"]
-    return client, {"Authorization": f"Bearer {key}"}
-
-
-def submit_and_wait(api, plot_container, data, intent: str, iterations: int = 2) -> dict:
+def submit_and_wait(api, real_container, data, intent: str, iterations: int = 2) -> dict:
     client, headers = api
     body = {"data_json": data if isinstance(data, str) else json.dumps(data), "intent": intent,
             "iterations": iterations}
     task_id = client.simulate_post("/api/plot", json=body, headers=headers).json["task_id"]
-    wait_for_jobs(plot_container)
+    wait_for_jobs(real_container)
     return client.simulate_get(f"/api/tasks/{task_id}", headers=headers).json
 
 
-def test_the_contract_example_renders_png_svg_and_spec(api, plot_container) -> None:
+def test_the_contract_example_renders_png_svg_and_spec(api, real_container) -> None:
     client, headers = api
-    task = submit_and_wait(api, plot_container, CONTRACT_DATA, CONTRACT_INTENT)
+    task = submit_and_wait(api, real_container, CONTRACT_DATA, CONTRACT_INTENT)
     assert task["status"] == "completed", task["error"]
     assert 1 <= task["iterations_completed"] <= 2 and task["critic_notes"]
     assert "76.1" in task["description"] and "82.9" in task["description"]
@@ -75,9 +49,9 @@ def test_the_contract_example_renders_png_svg_and_spec(api, plot_container) -> N
     assert spec["panels"][0]["kind"] == "bar" and spec["panels"][0]["value_labels"]
 
 
-def test_size_in_the_intent_sets_the_png_size(api, plot_container) -> None:
+def test_size_in_the_intent_sets_the_png_size(api, real_container) -> None:
     client, headers = api
-    task = submit_and_wait(api, plot_container, {"epoch": [1, 2, 3, 4], "loss": [0.9, 0.5, 0.3, 0.2]},
+    task = submit_and_wait(api, real_container, {"epoch": [1, 2, 3, 4], "loss": [0.9, 0.5, 0.3, 0.2]},
                            "A line chart of training loss (size of the desired plot: width=8.0, height=6.0)",
                            iterations=1)
     assert task["status"] == "completed", task["error"]
@@ -85,8 +59,8 @@ def test_size_in_the_intent_sets_the_png_size(api, plot_container) -> None:
     assert png_size(png) == (1800, 1350)
 
 
-def test_data_that_cannot_be_plotted_fails_the_task_saying_why(api, plot_container) -> None:
-    task = submit_and_wait(api, plot_container, {"names": ["a", "b"], "notes": ["x", "y"]},
+def test_data_that_cannot_be_plotted_fails_the_task_saying_why(api, real_container) -> None:
+    task = submit_and_wait(api, real_container, {"names": ["a", "b"], "notes": ["x", "y"]},
                            "bar chart")
     assert task["status"] == "failed"
     assert "data_json" in task["error"] and "no value is a number" in task["error"]
