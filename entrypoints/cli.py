@@ -69,23 +69,25 @@ def build_parser() -> argparse.ArgumentParser:
                                help="draw a statistical plot locally, without a server")
     plot.add_argument("data", help="JSON file holding the data (as data_json would)")
     plot.add_argument("--intent", required=True, help="chart type, axes and style wanted")
-    plot.add_argument("-o", "--output", required=True, help="figure.png or figure.svg")
-    plot.add_argument("--iterations", type=int, default=3, choices=range(1, 11),
-                      metavar="1..10", help="most critic rounds (default 3)")
-    plot.add_argument("--spec-out", help="also write the final PlotSpec here")
+    _figure_flags(plot, "PlotSpec")
     diagram = commands.add_parser("diagram", parents=[flags],
                                   help="draw a methodology diagram locally, without a server")
     diagram.add_argument("text", help="a text file holding the methodology section")
     diagram.add_argument("--caption", required=True, help="the figure caption")
-    diagram.add_argument("-o", "--output", required=True, help="figure.png or figure.svg")
-    diagram.add_argument("--iterations", type=int, default=3, choices=range(1, 11),
-                         metavar="1..10", help="most critic rounds (default 3)")
-    diagram.add_argument("--spec-out", help="also write the final DiagramSpec here")
+    _figure_flags(diagram, "DiagramSpec")
     render = commands.add_parser("render", parents=[flags],
                                  help="re-render an edited PlotSpec or DiagramSpec")
     render.add_argument("spec", help="a spec JSON file (from --spec-out or /api/tasks/ID/spec)")
     render.add_argument("-o", "--output", required=True, help="figure.png or figure.svg")
     return parser
+
+
+def _figure_flags(parser: argparse.ArgumentParser, spec_name: str) -> None:
+    """The output flags shared by the commands that run a figure pipeline locally."""
+    parser.add_argument("-o", "--output", required=True, help="figure.png or figure.svg")
+    parser.add_argument("--iterations", type=int, default=3, choices=range(1, 11),
+                        metavar="1..10", help="most critic rounds (default 3)")
+    parser.add_argument("--spec-out", help=f"also write the final {spec_name} here")
 
 
 def _webhook_flags(parser: argparse.ArgumentParser) -> None:
@@ -207,11 +209,7 @@ def _plot(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _diagram(settings: Settings, args: argparse.Namespace) -> int:
-    output = _figure_path(args.output)
-    try:
-        text = Path(args.text).read_text(encoding="utf-8")
-    except OSError as error:
-        raise CliFailure(f"cannot read {args.text}: {error}") from None
+    output, text = _figure_path(args.output), _read_text(args.text)
     pipelines = build_figure_pipelines(settings)
     with pipelines.service:
         spec, rendered = pipelines.diagram.run(text, args.caption, args.iterations,
@@ -256,10 +254,18 @@ class CliFailure(Exception):
     """A problem with the command's own input, reported as `error: ...`."""
 
 
-def _read_json(name: str) -> Any:
+def _read_text(name: str) -> str:
     try:
-        return json.loads(Path(name).read_text(encoding="utf-8"))
+        return Path(name).read_text(encoding="utf-8")
     except (OSError, ValueError) as error:
+        raise CliFailure(f"cannot read {name}: {error}") from None
+
+
+def _read_json(name: str) -> Any:
+    text = _read_text(name)
+    try:
+        return json.loads(text)
+    except ValueError as error:
         raise CliFailure(f"cannot read {name}: {error}") from None
 
 
