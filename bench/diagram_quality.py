@@ -10,8 +10,6 @@ Run:  make bench-diagrams      (python bench/diagram_quality.py [--iterations 3]
 
 from __future__ import annotations
 
-import argparse
-import json
 import re
 import statistics
 import sys
@@ -29,10 +27,10 @@ from adapters.diagram_geometry import (  # noqa: E402
     overlapping_nodes,
 )
 from bench.contact_sheet import contact_sheet  # noqa: E402
+from bench.quality_run import quality_run  # noqa: E402
 from entrypoints.bootstrap import build_figure_pipelines  # noqa: E402
 from entrypoints.settings import Settings  # noqa: E402
 
-CASES = ROOT.parent / "shared" / "benchmarks" / "diagram-dev.json"
 TERM = re.compile(r"\b(?:[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9-]*|[a-z]+(?:encoder|decoder|module|"
                   r"network|layer|head|block|agent|model|loss|memory|retriever|critic|planner|"
                   r"generator|discriminator|classifier|embedding|attention))\b")
@@ -46,15 +44,7 @@ def key_terms(text: str) -> set[str]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--iterations", type=int, default=3, help="critic rounds per case")
-    parser.add_argument("--limit", type=int, help="only the first N cases")
-    parser.add_argument("--out", default=str(ROOT / "bench" / "out"),
-                        help="folder for the contact sheet (default bench/out)")
-    args = parser.parse_args()
-    cases = json.loads(CASES.read_text())[: args.limit]
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    args, cases, out = quality_run(__doc__.splitlines()[0], "diagram-dev.json", 3)
     pipelines = build_figure_pipelines(Settings.load(overrides={"worker_threads": 1}))
     rows, failures, images = [], [], []
     with pipelines.service:

@@ -13,8 +13,6 @@ Run:  make bench-quality        (python bench/plot_quality.py [--iterations 1] [
 
 from __future__ import annotations
 
-import argparse
-import json
 import statistics
 import sys
 import time
@@ -26,10 +24,10 @@ sys.path.insert(0, str(ROOT))
 
 from application.plots.spec import is_number, used_columns  # noqa: E402
 from bench.contact_sheet import contact_sheet  # noqa: E402
+from bench.quality_run import quality_run  # noqa: E402
 from entrypoints.bootstrap import build_figure_pipelines  # noqa: E402
 from entrypoints.settings import Settings  # noqa: E402
 
-CASES = ROOT.parent / "shared" / "benchmarks" / "plot-ref.json"
 KINDS_FOR = {"line": {"line", "area"}, "bar": {"bar"}, "scatter": {"scatter"},
              "tree_pie": {"pie", "donut", "treemap"}, "radar": {"radar"},
              "heatmap": {"heatmap"}}
@@ -46,15 +44,7 @@ def drawn_numbers(spec: dict) -> Counter:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--iterations", type=int, default=1, help="critic rounds per case")
-    parser.add_argument("--limit", type=int, help="only the first N cases")
-    parser.add_argument("--out", default=str(ROOT / "bench" / "out"),
-                        help="folder for the contact sheet (default bench/out)")
-    args = parser.parse_args()
-    cases = json.loads(CASES.read_text())[: args.limit]
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    args, cases, out = quality_run(__doc__.splitlines()[0], "plot-ref.json", 1)
     pipelines = build_figure_pipelines(Settings.load(overrides={"worker_threads": 1}))
     pipeline, service = pipelines.plot, pipelines.service
     done, kind_ok, kind_total, missing_cases, times = 0, 0, 0, [], []
