@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import logging
 import random
 import time
@@ -15,6 +14,7 @@ from application.event_store import AggregateNotFoundError, EventStore, Integrit
 from application.ports import BlobStore, Clock, FigureFailed, FigurePipeline, FigureRequest
 from application.projections.follower import Follower
 from application.projections.read_models import ReadModels
+from application.task_object import task_object
 from application.webhooks import WebhookDeliveries
 from domain.api_key import ApiKey
 from domain.errors import DomainError, IllegalTransition
@@ -128,15 +128,9 @@ class Tasks:
 
     def view(self, task: Task, with_image: bool = True) -> dict[str, Any]:
         """The task object of the contract, plus progress fields."""
-        image = None
-        if with_image and task.status is TaskStatus.COMPLETED and task.image_ref:
-            image = base64.b64encode(self.blobs.get(task.image_ref)).decode("ascii")
         return {
-            "task_id": str(task.id), "status": task.status.value, "diagram_type": task.kind,
-            "image_base64": image, "description": task.description, "error": task.error,
-            "created_at": task.submitted_at.isoformat(),
+            **task_object(task, self.blobs, with_image),
             "started_at": task.started_at.isoformat() if task.started_at else None,
-            "completed_at": task.finished_at.isoformat() if task.finished_at else None,
             "iterations": task.iterations,
             "iterations_completed": len(task.rounds),
             "critic_notes": [{"iteration": r["iteration"], "notes": r["notes"]}
