@@ -36,6 +36,17 @@ class JobQueue(ABC):
         """Ask a worker to run the task."""
 
 
+class DeliveryFailed(Exception):
+    """A webhook got no HTTP answer (address refused, timeout, connection or TLS error)."""
+
+
+class WebhookSender(ABC):
+    @abstractmethod
+    def post(self, url: str, body: bytes, headers: dict[str, str]) -> int:
+        """POST `body` to `url` and return the answer's status code; raise DeliveryFailed
+        when there is no answer. Redirects are answers, never followed."""
+
+
 @dataclass(frozen=True)
 class FigureRequest:
     """What a pipeline needs to draw one figure."""

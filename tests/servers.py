@@ -1,4 +1,5 @@
-"""Real servers for tests: waitress in a thread over a container, or `serve` in a subprocess."""
+"""Real servers for tests: waitress in a thread over a container, `serve` in a subprocess,
+and a webhook receiver."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass, field
+from email.message import Message
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import requests
@@ -97,3 +101,71 @@ class ProcessServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """How the receiver answers one POST: after `delay` seconds, with this status."""
+
+    status: int = 200
+    delay: float = 0.0
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+
+
+@dataclass(frozen=True)
+class Received:
+    at: float  # time.monotonic() on arrival
+    path: str
+    headers: Message
+    body: bytes
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """A sender that gave up on a slow answer is expected, not news."""
+
+
+class WebhookReceiver:
+    """A real HTTP endpoint on a free loopback port: records every POST and answers from
+    a script of Answers (or status codes), the last one repeating."""
+
+    def __init__(self, *answers: Answer | int) -> None:
+        self.answers = [a if isinstance(a, Answer) else Answer(a) for a in answers or (200,)]
+        self.received: list[Received] = []
+        receiver, lock = self, threading.Lock()
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with lock:
+                    receiver.received.append(
+                        Received(time.monotonic(), self.path, self.headers, body))
+                    answers = receiver.answers
+                    answer = answers[min(len(receiver.received), len(answers)) - 1]
+                time.sleep(answer.delay)
+                self.send_response(answer.status)
+                for name, value in answer.headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(answer.body)))
+                self.end_headers()
+                self.wfile.write(answer.body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = _QuietServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_port
+        self.url = f"http://127.0.0.1:{self.port}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,),
+                                       daemon=True)
+
+    def __enter__(self) -> WebhookReceiver:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
