@@ -12,7 +12,8 @@ from ipaddress import IPv6Address, ip_address, ip_network
 
 class AddressPolicy:
     def __init__(self, allow_list: str = "") -> None:
-        """`allow_list`: comma-separated host names, addresses or CIDRs; ValueError names a bad one."""
+        """`allow_list`: comma-separated host names, addresses or CIDRs (ValueError names
+        a bad entry)."""
         self.hosts: set[str] = set()
         self.networks = []
         for entry in filter(None, (part.strip().lower() for part in allow_list.split(","))):

@@ -1,4 +1,5 @@
-"""The stdlib webhook sender against a real loopback receiver: where it connects, what it refuses."""
+"""The stdlib webhook sender against a real loopback receiver: where it connects, and what
+it refuses."""
 
 from __future__ import annotations
 
@@ -46,7 +47,8 @@ def test_only_allowed_addresses_of_a_name_are_tried() -> None:
 
 
 def test_a_name_resolving_only_to_refused_addresses_is_not_contacted() -> None:
-    sender = HttpWebhookSender(AddressPolicy(), timeout=2, resolve=Resolver("127.0.0.1", "10.0.0.1"))
+    sender = HttpWebhookSender(AddressPolicy(), timeout=2,
+                               resolve=Resolver("127.0.0.1", "10.0.0.1"))
     with WebhookReceiver(200) as receiver:
         with pytest.raises(DeliveryFailed, match=r"refused: inside.invalid resolves to "
                                                  r"127\.0\.0\.1, 10\.0\.0\.1, not a public"):
