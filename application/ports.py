@@ -35,6 +35,10 @@ class JobQueue(ABC):
     def enqueue_task(self, task_id: UUID) -> None:
         """Ask a worker to run the task."""
 
+    @abstractmethod
+    def enqueue_delivery(self, delivery_id: UUID, delay_seconds: float) -> None:
+        """Ask a worker to attempt the webhook delivery, not before `delay_seconds`."""
+
 
 class DeliveryFailed(Exception):
     """A webhook got no HTTP answer (address refused, timeout, connection or TLS error)."""

@@ -11,8 +11,9 @@ import hmac
 import logging
 import os
 import secrets
+import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import dramatiq
@@ -27,6 +28,7 @@ from adapters.file_blob_store import FileBlobStore
 from adapters.graphviz_diagram_layout import GraphvizDiagramLayout
 from adapters.house_diagram_stylist import HouseDiagramStylist
 from adapters.house_plot_stylist import HousePlotStylist
+from adapters.http_webhook_sender import HttpWebhookSender
 from adapters.keyword_diagram_retriever import KeywordDiagramRetriever
 from adapters.offline_diagram_critic import OfflineDiagramCritic
 from adapters.offline_diagram_planner import OfflineDiagramPlanner
@@ -34,6 +36,7 @@ from adapters.offline_plot_critic import OfflinePlotCritic
 from adapters.offline_plot_planner import OfflinePlotPlanner
 from adapters.sqlite_read_models import SQLiteReadModels
 from adapters.system_clock import SystemClock
+from adapters.webhook_address_policy import AddressPolicy
 from application.api_keys import ApiKeys
 from application.diagrams.pipeline import DiagramPipeline
 from application.plots.pipeline import PlotPipeline
@@ -44,7 +47,8 @@ from application.projections.follower import Follower
 from application.projections.projector import Projector
 from application.tasks import Tasks
 from application.webhooks import WebhookDeliveries
-from entrypoints.settings import Settings
+from entrypoints.settings import Settings, env_name
+from entrypoints.version import VERSION
 
 log = logging.getLogger("paperbanana")
 
@@ -86,6 +90,14 @@ def build_figure_pipelines(settings: Settings) -> FigurePipelines:
         service=service)
 
 
+def webhook_sender(settings: Settings) -> HttpWebhookSender:
+    try:
+        policy = AddressPolicy(settings.webhook_allowed_hosts)
+    except ValueError as error:
+        raise SystemExit(f"{env_name('webhook_allowed_hosts')}: {error}") from None
+    return HttpWebhookSender(policy, timeout=settings.webhook_timeout)
+
+
 @dataclass
 class Container:
     settings: Settings
@@ -101,19 +113,40 @@ class Container:
     admin_key_file: Path | None
     render_service: BrowserRenderService | None = None
     worker: Worker | None = None
+    _stopping: threading.Event = field(default_factory=threading.Event, init=False)
+    _following: threading.Thread | None = field(default=None, init=False)
 
     def is_admin(self, token: str | None) -> bool:
         digest = hashlib.sha256((token or "").encode()).digest()
         return bool(token) and hmac.compare_digest(digest, self.admin_key_hash)
 
-    def start_dispatching(self) -> int:
-        """Follow new submissions from now on and re-dispatch the unfinished ones."""
+    def start_dispatching(self, follow_every: float | None = None) -> tuple[int, int]:
+        """Dispatch new events from now on; re-dispatch the unfinished tasks and the
+        pending webhook deliveries (each when it is due). Returns their counts.
+
+        `follow_every` (seconds) also follows the log on a timer, for when other
+        processes (workers on a shared broker) write the events to dispatch.
+        """
         self.follower.catch_up()
         self.follower.consumers.append(Dispatcher(self.queue, start=self.store.head()))
         unfinished = self.tasks.unfinished()
         for task_id in unfinished:
             self.queue.enqueue_task(task_id)
-        return len(unfinished)
+        pending = self.deliveries.pending()
+        for delivery_id, due_in in pending:
+            self.queue.enqueue_delivery(delivery_id, due_in)
+        if follow_every is not None:
+            self._following = threading.Thread(target=self._follow, args=(follow_every,),
+                                               name="paperbanana-follower", daemon=True)
+            self._following.start()
+        return len(unfinished), len(pending)
+
+    def _follow(self, every: float) -> None:
+        while not self._stopping.wait(every):
+            try:
+                self.follower.catch_up()
+            except Exception:
+                log.exception("following the event log failed; trying again")
 
     def start_worker(self) -> None:
         # A short consumer timeout lets the worker stop (and tests tear down) promptly.
@@ -122,6 +155,9 @@ class Container:
         self.worker.start()
 
     def close(self) -> None:
+        self._stopping.set()
+        if self._following is not None:
+            self._following.join()
         if self.worker is not None:
             self.worker.stop()
             self.worker = None
@@ -134,6 +170,7 @@ class Container:
 
 def bootstrap(settings: Settings, *, pipelines: Mapping[str, FigurePipeline] | None = None,
               clock: Clock | None = None, broker: dramatiq.Broker | None = None) -> Container:
+    sender = webhook_sender(settings)
     data_dir = settings.data_dir
     data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     clock = clock or SystemClock()
@@ -154,7 +191,6 @@ def bootstrap(settings: Settings, *, pipelines: Mapping[str, FigurePipeline] | N
     read_models = SQLiteReadModels(data_dir / "read_models.sqlite")
     follower = Follower(store, [Projector(read_models)])
     store.on_commit(follower.catch_up)
-    deliveries = WebhookDeliveries(store, clock, read_models, follower)
     blobs = FileBlobStore(data_dir / "blobs")
     broker = broker or make_broker(settings.broker_url)
     render_service = None
@@ -162,7 +198,13 @@ def bootstrap(settings: Settings, *, pipelines: Mapping[str, FigurePipeline] | N
         built = build_figure_pipelines(settings)
         pipelines, render_service = built.by_kind(), built.service
     tasks: Tasks | None = None
-    queue = DramatiqJobQueue(broker, run_task=lambda task_id: tasks.run(task_id))
+    deliveries: WebhookDeliveries | None = None
+    queue = DramatiqJobQueue(broker, run_task=lambda task_id: tasks.run(task_id),
+                             deliver=lambda delivery_id: deliveries.deliver(delivery_id))
+    deliveries = WebhookDeliveries(
+        store, clock, read_models, follower, blobs, queue, sender,
+        public_url=settings.base_url, user_agent=f"PaperBanana-Webhook/{VERSION}",
+        retry_scale=settings.webhook_retry_scale)
     tasks = Tasks(store, clock, blobs, pipelines, deliveries, read_models, follower)
     return Container(
         settings=settings, store=store, read_models=read_models, follower=follower,

@@ -12,17 +12,23 @@ from entrypoints.bootstrap import Container
 from entrypoints.http.app import create_app
 
 log = logging.getLogger("paperbanana")
+FOLLOW_SECONDS = 1.0
 
 
 def start(container: Container):
     """Start the worker (embedded only) and dispatching; return a waitress server to run."""
     # Under load waitress warns about its queue depth on every request; it is not news.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    if isinstance(container.broker, StubBroker):
+    embedded = isinstance(container.broker, StubBroker)
+    if embedded:
         container.start_worker()
-    redispatched = container.start_dispatching()
-    if redispatched:
-        log.info("re-dispatched %d unfinished task(s)", redispatched)
+    # Separate workers write events (finished tasks, webhook deliveries) that this
+    # process dispatches: follow the log on a timer, not only on its own requests.
+    tasks, deliveries = container.start_dispatching(
+        follow_every=None if embedded else FOLLOW_SECONDS)
+    if tasks or deliveries:
+        log.info("re-dispatched %d unfinished task(s) and %d pending webhook delivery(ies)",
+                 tasks, deliveries)
     settings = container.settings
     return create_server(
         create_app(container), host=settings.host, port=settings.port,

@@ -17,8 +17,13 @@ HELP = {
     "worker_threads": "dramatiq worker threads (the in-process worker of serve, or worker)",
     "broker_url": "redis:// URL of a dramatiq broker; unset runs the in-process broker",
     "cipher_key": "AES key encrypting the event store; generated into DATA_DIR/cipher_key when unset",
+    "webhook_allowed_hosts": "comma-separated hosts or CIDRs webhooks may reach even though they "
+                             "are loopback, private or link-local (e.g. 127.0.0.1,10.0.0.0/8)",
+    "webhook_timeout": "seconds a webhook may take to connect, and for each read of its answer",
+    "webhook_retry_scale": "multiplies the webhook retry delays of 5, 15 and 60 s (tests: 0.01)",
 }
-CONVERTERS = {"port": int, "http_threads": int, "worker_threads": int, "data_dir": Path}
+CONVERTERS = {"port": int, "http_threads": int, "worker_threads": int, "data_dir": Path,
+              "webhook_timeout": float, "webhook_retry_scale": float}
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,9 @@ class Settings:
     worker_threads: int = 2
     broker_url: str | None = None
     cipher_key: str | None = None
+    webhook_allowed_hosts: str = ""
+    webhook_timeout: float = 5.0
+    webhook_retry_scale: float = 1.0
 
     @property
     def base_url(self) -> str:

@@ -18,8 +18,10 @@ ADMIN_KEY = "test-admin-key-0123456789"
 
 
 def make_settings(data_dir: Path, **overrides) -> Settings:
+    """Test settings: webhook retries 100x sooner, so a failing delivery ends within a second."""
     return Settings.load(environ={}, overrides={
-        "data_dir": data_dir, "admin_key": ADMIN_KEY, "worker_threads": 2, **overrides})
+        "data_dir": data_dir, "admin_key": ADMIN_KEY, "worker_threads": 2,
+        "webhook_retry_scale": 0.01, **overrides})
 
 
 def fake_pipelines(pipeline: FakePipeline) -> dict[str, FakePipeline]:
@@ -51,5 +53,7 @@ def admin() -> dict[str, str]:
 
 
 def wait_for_jobs(container: Container) -> None:
-    container.broker.join("tasks", timeout=30_000)
+    """Until every job is done: tasks, then the deliveries they scheduled and their retries."""
+    for queue in container.queue.queues:
+        container.broker.join(queue, timeout=30_000)
     container.worker.join()

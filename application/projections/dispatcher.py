@@ -1,4 +1,4 @@
-"""Turns recorded submissions into jobs: side effects leave through the event store."""
+"""Turns recorded events into jobs: side effects leave through the event store."""
 
 from __future__ import annotations
 
@@ -7,14 +7,16 @@ from typing import Any
 
 from application.ports import JobQueue
 from domain.task import Task
+from domain.webhook_delivery import WebhookDelivery
 
 
 class Dispatcher:
-    """Enqueues a run for every Task.Submitted event it sees.
+    """Enqueues a run for every Task.Submitted and a first attempt for every
+    WebhookDelivery.Scheduled it sees.
 
     Its position lives in memory: on start it begins at the head of the log and the
-    unfinished tasks are re-dispatched from the tasks read model instead (jobs are
-    idempotent, so a task dispatched twice still runs once).
+    unfinished tasks and pending deliveries are re-dispatched from the read models
+    instead (jobs are idempotent, so work dispatched twice still happens once).
     """
 
     name = "dispatcher"
@@ -30,4 +32,6 @@ class Dispatcher:
         for position, event in batch:
             if isinstance(event, Task.Submitted):
                 self.queue.enqueue_task(event.originator_id)
+            elif isinstance(event, WebhookDelivery.Scheduled):
+                self.queue.enqueue_delivery(event.originator_id, 0)
             self._position = position
