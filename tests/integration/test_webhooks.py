@@ -22,7 +22,8 @@ from entrypoints.http.app import create_app
 from entrypoints.version import VERSION
 from tests.conftest import ADMIN_KEY, fake_pipelines, make_settings, wait_for_jobs
 from tests.fakes import FakePipeline, tiny_png
-from tests.servers import Answer, WebhookReceiver, free_port
+from application.webhook_message import signature
+from tests.servers import ROOT, Answer, WebhookReceiver, free_port
 
 PUBLIC_URL = "https://figures.example.org"
 SLOW_RETRIES = 0.1  # retries after 0.5, 1.5 and 6 s: coarse enough to measure
@@ -33,6 +34,17 @@ def verify_signature(secret: str, raw_body: bytes, header: str) -> bool:
     "sha256=" + hex(HMAC-SHA256(secret, raw body)), compared in constant time."""
     expected = "sha256=" + hmac.new(secret.encode(), raw_body, hashlib.sha256).hexdigest()
     return hmac.compare_digest(expected, header)
+
+
+def readme_receiver() -> tuple[Callable[..., int], list[dict]]:
+    """The receiver the README shows, run as written, and the payloads it handled."""
+    readme = (ROOT / "README.md").read_text()
+    (code,) = [block.split("```", 1)[0] for block in readme.split("```python\n")[1:]
+               if "def receive(" in block]
+    handled: list[dict] = []
+    namespace = {"handle": handled.append}
+    exec(code, namespace)  # noqa: S102  (our own documentation)
+    return namespace["receive"], handled
 
 
 Start = Callable[..., Container]
@@ -118,6 +130,25 @@ def test_a_completed_task_sends_the_contract_payload_signed(start: Start) -> Non
     image = testing.TestClient(create_app(container)).simulate_get(
         urlsplit(body["image_url"]).path, headers={"Authorization": f"Bearer {key}"})
     assert image.content == tiny_png()
+
+
+def test_the_readme_receiver_accepts_once_and_refuses_forgeries_and_replays(
+        start: Start) -> None:
+    container = start()
+    with WebhookReceiver(500, 200) as receiver:
+        submit(container, new_key(container, webhook_url=receiver.url, webhook_secret="s3cret"))
+        wait_for_jobs(container)
+    receive, handled = readme_receiver()
+    first, retry = receiver.received
+    assert receive("s3cret", first.body, first.headers) == 200
+    assert receive("s3cret", retry.body, retry.headers) == 200
+    assert handled == [json.loads(first.body)], "the retry is a duplicate: acknowledged only"
+    assert receive("wrong", first.body, first.headers) == 401
+
+    stale = json.dumps({**json.loads(first.body), "timestamp": int(time.time()) - 3600,
+                        "delivery_id": "another"}).encode()
+    assert receive("s3cret", stale, {"X-PaperBanana-Signature": signature("s3cret", stale)}) == 400
+    assert len(handled) == 1
 
 
 def test_a_failed_task_sends_task_failed_unsigned_without_a_secret(
