@@ -86,6 +86,16 @@ def history(container: Container, key: str) -> list[dict]:
     return container.deliveries.history(key_id=str(container.api_keys.get(key).id))
 
 
+def notify(container: Container, url: str, **key_defaults) -> tuple[str, dict]:
+    """One task for a new key whose default webhook is `url`, run until every job is done:
+    the key and the task's delivery, with its attempts."""
+    key = new_key(container, webhook_url=url, **key_defaults)
+    submit(container, key)
+    wait_for_jobs(container)
+    (delivery,) = history(container, key)
+    return key, delivery
+
+
 def gaps(times: list[float]) -> list[float]:
     return [later - earlier for earlier, later in zip(times, times[1:])]
 
@@ -136,8 +146,7 @@ def test_the_readme_receiver_accepts_once_and_refuses_forgeries_and_replays(
         start: Start) -> None:
     container = start()
     with WebhookReceiver(500, 200) as receiver:
-        submit(container, new_key(container, webhook_url=receiver.url, webhook_secret="s3cret"))
-        wait_for_jobs(container)
+        notify(container, receiver.url, webhook_secret="s3cret")
     receive, handled = readme_receiver()
     first, retry = receiver.received
     assert receive("s3cret", first.body, first.headers) == 200
@@ -191,9 +200,7 @@ def test_the_request_url_overrides_the_key_default(start: Start) -> None:
 def test_two_failures_then_success_is_three_attempts_on_schedule(start: Start) -> None:
     container = start(webhook_retry_scale=SLOW_RETRIES)
     with WebhookReceiver(500, 500, 200) as receiver:
-        key = new_key(container, webhook_url=receiver.url)
-        submit(container, key)
-        wait_for_jobs(container)
+        key, _ = notify(container, receiver.url)
     received = receiver.received
     assert len(received) == 3
     assert len({r.headers["X-PaperBanana-Delivery"] for r in received}) == 1
@@ -215,10 +222,7 @@ def test_two_failures_then_success_is_three_attempts_on_schedule(start: Start) -
 def test_a_receiver_that_is_down_gets_four_attempts_then_the_delivery_is_abandoned(
         start: Start) -> None:
     container = start(webhook_retry_scale=SLOW_RETRIES)
-    key = new_key(container, webhook_url=f"http://127.0.0.1:{free_port()}/hook")
-    submit(container, key)
-    wait_for_jobs(container)
-    (delivery,) = history(container, key)
+    _, delivery = notify(container, f"http://127.0.0.1:{free_port()}/hook")
     attempts = delivery["attempts"]
     assert delivery["status"] == "abandoned"
     assert [a["status_code"] for a in attempts] == [None] * 4
@@ -231,11 +235,8 @@ def test_a_receiver_that_is_down_gets_four_attempts_then_the_delivery_is_abandon
 def test_a_loopback_receiver_is_refused_without_the_allow_list(start: Start) -> None:
     container = start(webhook_allowed_hosts="")
     with WebhookReceiver(200) as receiver:
-        key = new_key(container, webhook_url=receiver.url)
-        submit(container, key)
-        wait_for_jobs(container)
+        _, delivery = notify(container, receiver.url)
     assert receiver.received == []
-    (delivery,) = history(container, key)
     assert delivery["status"] == "abandoned"
     assert [a["error"] for a in delivery["attempts"]] == [
         "refused: 127.0.0.1 resolves to 127.0.0.1, not a public address "
@@ -246,11 +247,8 @@ def test_a_redirect_is_not_followed(start: Start) -> None:
     container = start()
     with WebhookReceiver(200) as elsewhere, WebhookReceiver(
             Answer(302, headers={"Location": elsewhere.url}), 200) as receiver:
-        key = new_key(container, webhook_url=receiver.url)
-        submit(container, key)
-        wait_for_jobs(container)
+        _, delivery = notify(container, receiver.url)
     assert elsewhere.received == []
-    (delivery,) = history(container, key)
     assert [(a["status_code"], a["error"]) for a in delivery["attempts"]] == [
         (302, "redirect not followed"), (200, None)]
 
@@ -258,10 +256,7 @@ def test_a_redirect_is_not_followed(start: Start) -> None:
 def test_a_slow_receiver_times_out(start: Start) -> None:
     container = start(webhook_timeout=0.3)
     with WebhookReceiver(Answer(200, delay=1.5), 200) as receiver:
-        key = new_key(container, webhook_url=receiver.url)
-        submit(container, key)
-        wait_for_jobs(container)
-    (delivery,) = history(container, key)
+        _, delivery = notify(container, receiver.url)
     first, second = delivery["attempts"]
     assert (first["status_code"], first["error"]) == (None, "timed out after 0.3 s")
     assert 300 <= first["duration_ms"] < 1500
@@ -294,10 +289,8 @@ def test_a_pending_delivery_is_sent_again_after_a_restart(
 def test_a_duplicate_job_for_a_delivered_delivery_does_nothing(start: Start) -> None:
     container = start()
     with WebhookReceiver(200) as receiver:
-        key = new_key(container, webhook_url=receiver.url)
-        submit(container, key)
-        wait_for_jobs(container)
-        delivery_id = UUID(history(container, key)[0]["delivery_id"])
+        _, delivery = notify(container, receiver.url)
+        delivery_id = UUID(delivery["delivery_id"])
         version = container.store.get(delivery_id).version
         container.queue.enqueue_delivery(delivery_id, 0)
         container.deliveries.deliver(delivery_id)
