@@ -25,9 +25,9 @@ def make_broker(url: str | None) -> dramatiq.Broker:
 
 
 class DramatiqJobQueue(JobQueue):
-    """Tasks and webhook deliveries on their own queues, so slow receivers never hold up
-    figures in the broker. Webhook retries are delayed messages (the broker holds them),
-    not sleeping workers; dramatiq's own retries only cover unexpected job crashes."""
+    """Task runs and webhook deliveries, each on its own queue (a worker consumes both).
+    Webhook retries are delayed messages, held by the broker until due, not sleeping
+    workers; dramatiq's own retries only cover unexpected job crashes."""
 
     def __init__(self, broker: dramatiq.Broker, run_task: Callable[[UUID], None],
                  deliver: Callable[[UUID], None]) -> None:
