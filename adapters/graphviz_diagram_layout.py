@@ -116,15 +116,18 @@ class _Plan:
                  f"edge [arrowhead=normal, arrowsize={ARROW[0] / 10:g}];"]  # dot's is 10 long
         lines += self._cluster(None)
         lines += [f"{{rank=same; {'; '.join(self.names[n] for n in row)};}}" for row in rows]
-        # Rows start under each other (invisible, heavy edges); the edges between rows pull
-        # nothing, so each row reads left to right from the same margin.
+        # Rows start under each other (invisible, heavy edges); the edges between rows neither
+        # rank nor pull, so each row reads left to right from the same margin.
         lines += [f"{self.names[a[0]]} -> {self.names[b[0]]} [id=row{k}, style=invis, weight=100];"
                   for k, (a, b) in enumerate(zip(rows, rows[1:]))]
+        # Inside a row, the flow reads left to right: dot draws a same-rank edge tail first.
+        lines += [f"{self.names[a]} -> {self.names[b]} [id=flat{k}_{j}, style=invis];"
+                  for k, row in enumerate(rows) for j, (a, b) in enumerate(zip(row, row[1:]))]
         row_of = {n: r for r, row in enumerate(rows) for n in row}
         for i, (e, (w, h)) in enumerate(zip(spec["edges"], self.edge_cells)):
-            attrs = [f"id=e{i}", *(["constraint=false"] if e["kind"] == "feedback" else [])]
-            if row_of.get(e["source"], 0) != row_of.get(e["target"], 0):
-                attrs.append("weight=0")
+            # Feedback never ranks; between rows, only the rows' own order does.
+            free = e["kind"] == "feedback" or row_of.get(e["source"]) != row_of.get(e["target"])
+            attrs = [f"id=e{i}", *(["constraint=false"] if free else [])]
             if w:
                 attrs.append(f"{'xlabel' if i in xlabels else 'label'}={_TABLE.format(w, h)}")
             lines.append(f"{self.names[e['source']]} -> {self.names[e['target']]} "
@@ -133,13 +136,36 @@ class _Plan:
 
     def _rows(self) -> list[list[str]]:
         """A long left-to-right flow wrapped into `style["rows"]` rows: each row is one rank of
-        a top-to-bottom graph (newrank lets a rank cross clusters), read left to right."""
+        a top-to-bottom graph (newrank lets a rank cross clusters), read left to right.
+        Where the flow has top-level groups, each group is a row of its own (a row through
+        two groups would tear both apart); a row far longer than the rest is cut again."""
         count = int(self.style.get("rows") or 1)
         if count < 2 or self.spec["direction"] != "LR":
             return []
         order = _flow_order(self.spec)
         per_row = -(-len(order) // count)
-        return [order[i:i + per_row] for i in range(0, len(order), per_row)]
+        rows = self._group_rows(order)
+        if len(rows) < 2:
+            rows = [order]
+        return [row[i:i + step] for row in rows
+                for step in [per_row if len(row) > 2 * per_row else len(row)]
+                for i in range(0, len(row), step)]
+
+    def _group_rows(self, order: list[str]) -> list[list[str]]:
+        """The nodes by top-level group in flow order; each run of nodes outside every group
+        is a row of its own (dot keeps no left-to-right order across a cluster's border)."""
+        top = {}
+        for n in self.spec["nodes"]:
+            gid = n.get("group") if n.get("group") in self.kept else None
+            while gid is not None and self.parent[gid] is not None:
+                gid = self.parent[gid]
+            top[n["id"]] = gid
+        rows: dict[Any, list[str]] = {}
+        run = 0
+        for before, n in zip([None, *order], order):
+            run += top[n] is None and (before is None or top[before] is not None)
+            rows.setdefault(top[n] or run, []).append(n)
+        return list(rows.values())
 
     def _cluster(self, group_id: str | None) -> list[str]:
         """The nodes of a group and its nested groups, as dot statements."""

@@ -128,7 +128,9 @@ before after until since toward towards introduced presented designed developed 
 employed described shown considered performing leveraging applying combining incorporating
 employing producing constructing computing having making taking providing enabling ensuring
 capturing integrating introducing achieving allowing considering supporting support supports
-whether
+whether similar efficient effective indispensable critical crucial important essential
+powerful robust strong reduced desired relevant appropriate suitable optimal better best
+evaluate evaluates capture captures characterize characterizes
 """.split())
 GENERIC = frozenset("""
 model module network layer block head component framework system method approach process
@@ -455,25 +457,34 @@ def _cjk_heads(phrase: str) -> list[tuple[int, int, str]]:
 # -- acronyms and enumerations ----------------------------------------------------------
 
 _DEFINITION = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9-]*?)s?\s*[,;)]")
+_DEFINED_AFTER = re.compile(r"\b([A-Z][A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*)\s*\(([^()]{3,60})\)")
 
 
 def acronyms(sentences: list[Sentence]) -> dict[str, str]:
-    """Acronym key -> long form, from 'Structured Sparse Attention (SSA)'."""
+    """Acronym key -> long form, from 'Structured Sparse Attention (SSA)' or, as captions
+    write it, 'SSA (Structured Sparse Attention)'."""
     found: dict[str, str] = {}
     for s in sentences:
         for m in _DEFINITION.finditer(s.text):
-            short = m[1]
-            letters = [c.lower() for c in short if c.isupper()]
-            if len(letters) < 2:
-                continue
-            words = s.text[:m.start()].split()[-(len(letters) + 2):]
-            long_form = _long_form(words, letters)
+            words = s.text[:m.start()].split()[-(len(_letters(m[1])) + 2):]
+            long_form = _long_form(words, _letters(m[1]))
             if long_form:
-                found[term_key(short)] = long_form
+                found[term_key(m[1])] = long_form
+        for m in _DEFINED_AFTER.finditer(s.text):
+            words = m[2].split()
+            long_form = _long_form(words, _letters(m[1]))
+            if long_form and len(long_form.split()) == len(words):
+                found.setdefault(term_key(m[1]), long_form)
     return found
 
 
+def _letters(acronym: str) -> list[str]:
+    return [c.lower() for c in acronym if c.isupper()]
+
+
 def _long_form(words: list[str], letters: list[str]) -> str | None:
+    if len(letters) < 2:
+        return None
     for k in range(1, len(words) + 1):
         window = [w.strip(",;:") for w in words[-k:]]
         if window[0][:1].lower() != letters[0] or any(not w for w in window):

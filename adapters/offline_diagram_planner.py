@@ -6,13 +6,18 @@ verbs of flow between neighbouring mentions ("A feeds B", "X is processed by A")
 order then links whatever is still unconnected, so every node has an edge and the graph is
 connected. Loop words add a feedback edge; training / inference wording or the text's named
 sections add groups; the best-fitting archetype's skeleton reorders, groups and closes loops
-where the text fits it. The caption is never read: it would only echo the text.
+where the text fits it.
+
+The caption says what the figure is for, so it leads: the components it names come first,
+in its order, and its verbs of flow ("A -> B", "X is processed by A") are read before the
+text's. Only components the text itself names are drawn, and the caption is never a node.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +37,8 @@ from application.diagrams.ports import DiagramPlanner, DiagramTextError
 from application.diagrams.spec import edge, group, new_diagram, node
 
 MAX_MIDDLE = 10
+CAPTION_LED = 3  # components named by the caption: it then says what the figure holds...
+EXTRA = 2        # ...and the text adds at most this many of its own
 MAX_GROUPS = 4
 MAX_FEEDBACK = 2
 SHORT = 12  # sentences: a text this short names its inputs and outputs once
@@ -40,7 +47,14 @@ RANK = {"input": 0, "output": 2, "loss": 3}
 Edge = tuple[str, str, str]  # source key, target key, kind
 
 _SYSTEM_AFTER = re.compile(r"^\s*(?:framework|architecture|system|pipeline|approach)\b", re.I)
-_SYSTEM_BEFORE = re.compile(r"\b(?:propose|present|introduce|call|name)[sd]?\s*,?\s*$", re.I)
+_SYSTEM_BEFORE = re.compile(r"\b(?:(?:propose|present|introduce|call|name)[sd]?\s*,?|"
+                            r"(?:overview|illustration|architecture|structure) of(?: the)?"
+                            r"(?: proposed)?)\s*$", re.I)
+_COMPARISON = re.compile(r"\b(?:baselines?|compared? (?:to|with|against)|comparison|prior "
+                         r"(?:work|methods?)|previous (?:work|methods?)|existing (?:work|"
+                         r"methods?)|unlike|in contrast to|instead of|outperform\w*|"
+                         r"state-of-the-art|related work)\b", re.I)
+_FIGURE_NUMBER = re.compile(r"^\s*(?:Figure|Fig\.)\s*\d+\s*[:.|]\s*", re.I)
 _CLAUSE = re.compile(r";|,\s*(?:and|but|while|whereas)\b")
 _PASSIVE_PROCESS = re.compile(r"\b(?:processed|encoded|mapped|consumed|embedded|transformed|"
                               r"converted|handled|analy[sz]ed|fed|passed|sent|forwarded|"
@@ -78,6 +92,7 @@ class Term:
     surfaces: Counter[str] = field(default_factory=Counter)
     roles: Counter[str] = field(default_factory=Counter)
     spans: list[tuple[int, int, int]] = field(default_factory=list)   # sentence, start, end
+    cues: list[tuple[int, int, int]] = field(default_factory=list)    # the same, in the caption
     bonus: float = 0.0
     name: bool = False
     repeat: int | None = None
@@ -110,8 +125,10 @@ class Term:
 
 class OfflineDiagramPlanner(DiagramPlanner):
     def plan(self, text: str, caption: str, references: list[dict[str, Any]]) -> dict[str, Any]:
-        sentences = parse(text or "")
-        terms = _chosen(_terms(sentences), short=len(sentences) <= SHORT)
+        lead = parse(_FIGURE_NUMBER.sub("", caption or ""))
+        body = parse(text or "")
+        sentences = lead + body
+        terms = _chosen(_terms(sentences, len(lead)), short=len(body) <= SHORT)
         if len(terms) < 2:
             raise DiagramTextError(
                 "No method components were found in the text: it should name the method's "
@@ -137,32 +154,48 @@ class OfflineDiagramPlanner(DiagramPlanner):
 
 # -- terms ------------------------------------------------------------------------------
 
-def _terms(sentences: list[Sentence]) -> list[Term]:
-    """Every candidate component, its mentions merged across acronyms, case and number."""
+def _terms(sentences: list[Sentence], lead: int) -> list[Term]:
+    """Every candidate component the text names (sentences from `lead` on; those before are
+    the caption's), its mentions merged across acronyms, case and number."""
     found = mentions(sentences)
-    defined = acronyms(sentences)
-    aliases = _aliases(defined, {m.key for m in found})
+    spelled = acronyms(sentences[lead:])
+    aliases = _aliases(acronyms(sentences[:lead]) | spelled,
+                       {m.key for m in found if m.sentence >= lead},
+                       {m.key for m in found if m.sentence < lead})
     systems = _system_names(sentences, found)
     terms: dict[str, Term] = {}
     for m in found:
         key = aliases.get(m.key, m.key)
         term = terms.setdefault(key, Term(key))
+        if m.sentence < lead:  # the caption says which terms matter and where; not their words
+            term.cues.append((m.sentence, m.start, m.end))
+            continue
         term.surfaces[m.surface] += 2 if m.key == key else 1
         term.roles[m.role] += 1
         term.spans.append((m.sentence, m.start, m.end))
         term.name = term.name or m.name
         term.repeat = term.repeat or m.repeat
         term.bonus += 2 * (sentences[m.sentence].heading + m.listed)
-        if m.key != key and is_acronym(m.surface) and m.key in defined:
-            term.short, term.long = m.surface, defined[m.key]
+        if m.key != key and is_acronym(m.surface) and m.key in spelled:
+            term.short, term.long = m.surface, spelled[m.key]
     for t in terms.values():
         t.bonus = min(t.bonus, 6) + (2 if t.short else 0)
-    return [t for t in terms.values() if t.key not in systems
-            and (not t.name or len(t.spans) >= 2 or t.bonus > 0)]
+    return [t for t in terms.values() if t.key not in systems and t.spans
+            and (not t.name or len(t.spans) >= 2 or t.bonus > 0 or t.cues)
+            and (t.cues or not _aside(t, sentences))]
 
 
-def _aliases(defined: dict[str, str], keys: set[str]) -> dict[str, str]:
-    """Key -> the key it merges into: acronym -> long form, 'encoder' -> the one 'X encoder'."""
+def _aside(t: Term, sentences: list[Sentence]) -> bool:
+    """A baseline, or a method the text mostly compares with rather than builds."""
+    if "baseline" in t.key.split():
+        return True
+    return 2 * sum(bool(_COMPARISON.search(sentences[s].text)) for s, _, _ in t.spans) \
+        > len(t.spans)
+
+
+def _aliases(defined: dict[str, str], keys: set[str], cues: set[str]) -> dict[str, str]:
+    """Key -> the key it merges into: acronym -> long form, 'encoder' -> the one 'X encoder';
+    a caption's phrase merges into the one text phrase it contains or is contained in."""
     aliases: dict[str, str] = {}
     for short_key, long_form in defined.items():
         long_key = term_key(long_form)
@@ -175,6 +208,10 @@ def _aliases(defined: dict[str, str], keys: set[str]) -> dict[str, str]:
         longer = {aliases.get(o, o) for o in keys if o != k and _same(k, o)}
         if len(longer) == 1:
             aliases[k] = longer.pop()
+    for k in cues - keys - aliases.keys():
+        named = {aliases.get(o, o) for o in keys if _same(k, o) or _same(o, k)}
+        if len(named) == 1:
+            aliases[k] = named.pop()
     return aliases
 
 
@@ -199,11 +236,12 @@ def _system_names(sentences: list[Sentence], found: list[Mention]) -> set[str]:
 
 
 def _chosen(terms: list[Term], short: bool) -> list[Term]:
-    """The most salient components, none the same thing as another, after the earliest input
-    and before the latest output (a long text must mention them twice, or call them so).
+    """The components the caption names, then the most salient of the text's, none the same
+    thing as another, after the earliest input and before the latest output (a long text
+    must mention them twice, or call them so).
     Other inputs and outputs stay as data: fake images between generator and discriminator."""
     distinct: list[Term] = []
-    for t in sorted(terms, key=lambda t: (-t.salience, t.first)):
+    for t in sorted(terms, key=lambda t: (not t.cues, -t.salience, t.first)):
         if not any(_same(t.key, c.key) or _same(c.key, t.key) for c in distinct):
             distinct.append(t)
     ends = []
@@ -211,7 +249,9 @@ def _chosen(terms: list[Term], short: bool) -> list[Term]:
         fit = [t for t in distinct if t.role == role and (
             short or len(t.spans) >= 2 or any(c in t.key.split() for c in cues))]
         ends.append(pick(fit, key=lambda t: t.first) if fit else None)
-    middle = [t for t in distinct if t not in ends][:MAX_MIDDLE]
+    cued = sum(bool(t.cues) for t in distinct if t not in ends)
+    room = MAX_MIDDLE if cued < CAPTION_LED else min(MAX_MIDDLE, cued + EXTRA)
+    middle = [t for t in distinct if t not in ends][:room]
     for t in middle:
         if t.role in ("input", "output"):
             t.roles = Counter({"data": 1})
@@ -249,13 +289,20 @@ def _cued(cue: str, key: str) -> bool:
 
 def _ordered(terms: list[Term], slots: dict[str, int]) -> list[Term]:
     """Input first, then the text's order, output and losses last; the components the
-    skeleton knows take its order among the places they hold."""
+    skeleton knows take its order among the places they hold, and then those the caption
+    names take the caption's."""
     order = sorted(terms, key=lambda t: (RANK.get(t.role, 1), t.first))
-    places = [i for i, t in enumerate(order) if t.key in slots and RANK.get(t.role, 1) == 1]
-    for i, t in zip(places, sorted((order[i] for i in places),
-                                   key=lambda t: (slots[t.key], t.first))):
-        order[i] = t
+    _reorder(order, lambda t: t.key in slots, lambda t: (slots[t.key], t.first))
+    _reorder(order, lambda t: bool(t.cues), lambda t: min(t.cues))
     return order
+
+
+def _reorder(order: list[Term], among: Callable[[Term], bool],
+             by: Callable[[Term], Any]) -> None:
+    """Sort the middle terms `among` picks by `by`, each staying in a place one of them held."""
+    places = [i for i, t in enumerate(order) if among(t) and RANK.get(t.role, 1) == 1]
+    for i, t in zip(places, sorted((order[i] for i in places), key=by)):
+        order[i] = t
 
 
 def _role(t: Term, slots: dict[str, int], skeleton: dict[str, Any]) -> str:
@@ -298,7 +345,7 @@ def _flows(order: list[Term], sentences: list[Sentence]) -> list[tuple[str, str]
     """Source -> target pairs the verbs between neighbouring mentions state."""
     by_sentence: dict[int, list[tuple[int, int, str]]] = {}
     for t in order:
-        for s, start, end in t.spans:
+        for s, start, end in t.cues + t.spans:
             by_sentence.setdefault(s, []).append((start, end, t.key))
     flows = []
     for s, spans in sorted(by_sentence.items()):
@@ -390,7 +437,7 @@ def _add_feedback(edges: list[Edge], order: list[Term], sentences: list[Sentence
     loops = {i for i, s in enumerate(sentences) if _LOOP.search(s.text)}
     closed = 0
     for s in sorted(loops):
-        inside = sorted({t.key for t in order for span in t.spans if span[0] == s},
+        inside = sorted({t.key for t in order for span in t.cues + t.spans if span[0] == s},
                         key=position.get)
         movable = [k for k in inside if order[position[k]].role not in ("input", "output")]
         if len(movable) >= 2 and closed < MAX_FEEDBACK:

@@ -2,7 +2,8 @@
 
 Runs every dev case through the offline diagram pipeline (real Graphviz and headless
 Chromium, a warm render service) and reports completion, node count, how many of the
-text's key terms appear as labels, overlaps and overflows (must be 0), edge crossings,
+text's key terms appear as labels (and how many of those its caption names, since the
+caption says what the figure must show), overlaps and overflows (must be 0), edge crossings,
 aspect ratio and time per case; writes a contact sheet of every diagram.
 
 Run:  make bench-diagrams      (python bench/diagram_quality.py [--iterations 3] [--limit N])
@@ -36,11 +37,11 @@ TERM = re.compile(r"\b(?:[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9-]*|[a-z]+(?:encoder|de
                   r"generator|discriminator|classifier|embedding|attention))\b")
 
 
-def key_terms(text: str) -> set[str]:
-    """Acronyms, CamelCase names and component nouns the text uses at least twice."""
+def key_terms(text: str, least: int = 2) -> set[str]:
+    """Acronyms, CamelCase names and component nouns the text uses at least `least` times."""
     text = re.sub(r"\[Equation:.*?\]|\$[^$]*\$", " ", text, flags=re.S)
     counts = Counter(m.group(0).lower() for m in TERM.finditer(text))
-    return {term for term, n in counts.items() if n >= 2}
+    return {term for term, n in counts.items() if n >= least}
 
 
 def main() -> int:
@@ -60,11 +61,14 @@ def main() -> int:
                 failures.append(f"{case['id']}: {error}")
                 continue
             elapsed = time.perf_counter() - started
-            labels = " ".join(n["label"].lower() for n in spec["nodes"])
+            labels = " ".join(f"{n['label']} {n.get('sublabel') or ''}".lower()
+                              for n in spec["nodes"])
             terms = key_terms(case["source_context"])
+            promised = key_terms(case["caption"], 1) & key_terms(case["source_context"], 1)
             rows.append({
                 "id": case["id"], "seconds": elapsed, "nodes": len(spec["nodes"]),
                 "terms": len(terms), "terms_drawn": sum(t in labels for t in terms),
+                "promised": len(promised), "promised_drawn": sum(t in labels for t in promised),
                 "overlaps": len(overlapping_nodes(spec)), "overflows": len(overflowing_labels(spec)),
                 "crossings": edge_crossings(spec), "aspect": aspect_ratio(spec),
             })
@@ -85,6 +89,8 @@ def main() -> int:
               f"range {min(r['nodes'] for r in rows)}-{max(r['nodes'] for r in rows)}")
         print(f"key terms drawn    {total('terms_drawn')}/{total('terms')} "
               f"({100 * total('terms_drawn') / max(total('terms'), 1):.0f}%)")
+        print(f"caption terms drawn {total('promised_drawn')}/{total('promised')} "
+              f"({100 * total('promised_drawn') / max(total('promised'), 1):.0f}%)")
         print(f"overlaps           {total('overlaps')}   overflows {total('overflows')}")
         print(f"edge crossings     {total('crossings')} in all, "
               f"{sum(r['crossings'] == 0 for r in rows)}/{done} diagrams without any")

@@ -65,7 +65,9 @@ def diagrams(draw: st.DrawFn) -> Json:
     edges = [edge(f"n{a}", f"n{b}", draw(st.sampled_from(EDGE_KINDS)),
                   draw(st.none() | st.sampled_from(["features", "gradients", "损失", "q"])))
              for a, b in draw(st.lists(st.tuples(ends, ends), max_size=25))]
-    return new_diagram(nodes, edges, groups, direction=draw(st.sampled_from(["LR", "TB"])))
+    spec = new_diagram(nodes, edges, groups, direction=draw(st.sampled_from(["LR", "TB"])))
+    spec["style"] = {"rows": draw(st.none() | st.integers(2, 4))}  # the critic's wrapping
+    return spec
 
 
 def inside(inner: Json, outer: Json) -> bool:
@@ -274,3 +276,21 @@ def test_rows_wrap_a_long_flat_flow_and_start_each_row_at_the_left() -> None:
     assert boxes["s0"]["x"] == boxes["s3"]["x"] == boxes["s6"]["x"]
     assert boxes["s0"]["y"] < boxes["s3"]["y"] < boxes["s6"]["y"]
     assert overlapping_nodes(wrapped) == []
+
+
+def test_wrapped_groups_each_take_a_row_that_reads_left_to_right() -> None:
+    ids = [f"s{i}" for i in range(8)]
+    spec = HouseDiagramStylist().style(new_diagram(
+        [node(i, f"Stage {i} module", group="g1" if k < 3 else "g2" if k < 6 else None)
+         for k, i in enumerate(ids)],
+        [edge(a, b) for a, b in zip(ids, ids[1:])],
+        [group("g1", "Encoding"), group("g2", "Decoding")]))
+    spec["style"]["rows"] = 3
+    lay = GraphvizDiagramLayout().layout(spec)["layout"]
+    boxes, groups = lay["nodes"], lay["groups"]
+    rows = [ids[:3], ids[3:6], ids[6:]]  # each group, then the nodes outside them
+    for row in rows:
+        assert len({boxes[i]["y"] for i in row}) == 1
+        assert [boxes[i]["x"] for i in row] == sorted(boxes[i]["x"] for i in row)
+    assert boxes["s0"]["y"] < boxes["s3"]["y"] < boxes["s6"]["y"]
+    assert groups["g1"]["y"] + groups["g1"]["h"] <= groups["g2"]["y"]

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from adapters.keyword_diagram_retriever import KeywordDiagramRetriever
-from adapters.method_text import clean, has_cjk, singular
+from adapters.method_text import acronyms, clean, has_cjk, parse, singular
 from adapters.offline_diagram_planner import OfflineDiagramPlanner
 from application.diagrams.ports import DiagramTextError
 from application.diagrams.spec import MAX_LABEL_WORDS, validate
@@ -118,6 +118,36 @@ def test_the_caption_is_never_a_node() -> None:
     assert not any(word in label for label in labels(spec)
                    for word in ("quantum", "flux", "capacitor", "figure", "overview"))
     assert TRANSFORMER_CAPTION.lower() not in labels(plan(TRANSFORMER, TRANSFORMER_CAPTION))
+
+
+CROWDED = (
+    "We build on the Vision Transformer and compare against a Recurrent Baseline. The image "
+    "encoder maps each frame to patch features. The Vision Transformer and the Recurrent "
+    "Baseline are pretrained on ImageNet. The temporal fusion module aggregates the patch "
+    "features over time, and the Vision Transformer is frozen. The Recurrent Baseline is "
+    "tuned as in prior work, and the Recurrent Baseline uses the same data. The action "
+    "decoder predicts the next action from the fused features. The Vision Transformer "
+    "weights come from a public checkpoint.")
+
+
+def test_the_caption_picks_and_orders_the_components_in_the_texts_own_words() -> None:
+    spec = plan(CROWDED, "Overview of our policy. Image Encoder -> Temporal Fusion Module -> "
+                         "Action Decoder, trained with a Spectral Regulariser.")
+    found = labels(spec)
+    assert [label for label in found if label in ("image encoder", "temporal fusion module",
+                                                  "action decoder")] == [
+        "image encoder", "temporal fusion module", "action decoder"]
+    assert "recurrent baseline" not in found and not any("spectral" in f for f in found)
+    by_id = {n["id"]: n["label"].lower() for n in spec["nodes"]}
+    flow = {(by_id[e["source"]], by_id[e["target"]]) for e in spec["edges"]}
+    assert {("image encoder", "temporal fusion module"),
+            ("temporal fusion module", "action decoder")} <= flow
+
+
+def test_an_acronym_may_be_spelled_out_after_it_as_captions_do() -> None:
+    sentences = parse("SSA (Structured Sparse Attention) feeds the classifier head. "
+                      "Structured Sparse Attention (SSA) is cheap. The head (MLP) is small.")
+    assert acronyms(sentences) == {"ssa": "Structured Sparse Attention"}
 
 
 def test_planning_is_deterministic() -> None:
