@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -152,6 +155,20 @@ def test_an_acronym_may_be_spelled_out_after_it_as_captions_do() -> None:
 
 def test_planning_is_deterministic() -> None:
     assert plan(LOOP) == plan(LOOP)
+
+
+def test_planning_does_not_depend_on_the_processs_hash_seed() -> None:
+    """Set order changes with PYTHONHASHSEED: a worker and a CLI must draw the same figure."""
+    program = ("import json, sys; from adapters.offline_diagram_planner import "
+               "OfflineDiagramPlanner as P; cases = json.load(open(sys.argv[1])); "
+               "print(json.dumps([P().plan(c['source_context'], c['caption'], []) "
+               "for c in cases]))")
+    root = Path(__file__).resolve().parents[2]
+    specs = {subprocess.run([sys.executable, "-c", program, str(DEV)], cwd=root, check=True,
+                            capture_output=True, text=True,
+                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+             for seed in ("1", "2", "3")}
+    assert len(specs) == 1
 
 
 @pytest.mark.parametrize("text", ["", "   \n\t", "lorem ipsum", "asdf qwer",

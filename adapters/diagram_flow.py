@@ -1,0 +1,178 @@
+"""The edges of a planned diagram: what flows where, as the caption and the text say it.
+
+Verbs of flow between neighbouring mentions give edges ("A feeds B", "X is processed by A");
+reading order then links whatever is still unconnected, so every node has an edge and the
+graph is connected; loop words, and the archetype's skeleton, close feedback edges.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from adapters.diagram_terms import Term
+from adapters.method_text import Sentence
+
+MAX_FEEDBACK = 2
+SHORT = 12  # sentences: a text this short names its inputs and outputs once
+
+Edge = tuple[str, str, str]  # source key, target key, kind
+
+_CLAUSE = re.compile(r";|,\s*(?:and|but|while|whereas)\b")
+_PASSIVE_PROCESS = re.compile(r"\b(?:processed|encoded|mapped|consumed|embedded|transformed|"
+                              r"converted|handled|analy[sz]ed|fed|passed|sent|forwarded|"
+                              r"routed)\s+(?:by|to|into|through)\b")
+_PASSIVE_PRODUCT = re.compile(r"\b(?:produced|generated|output|returned|predicted|created|"
+                              r"computed|obtained|extracted|derived|provided|retrieved)\s+"
+                              r"(?:by|from|with)\b|\bfrom\b|\bbased on\b|\bconditioned on\b")
+_PRODUCE = re.compile(r"\b(?:produc|generat|outputs?\b|yield|returns?\b|predicts?\b|emits?\b|"
+                      r"creat|construct|results? in|leads? to|obtain|extract)")
+_PROCESS = re.compile(r"\b(?:process(?:es)?|maps?|encodes?|takes?|receives?|consumes?|"
+                      r"reads?|embeds?|transforms?|converts?|compress(?:es)?|tokeniz(?:es)?|"
+                      r"analy[sz]es?|attends? to|operates? on|uses?|leverages?|queries|"
+                      r"applies)\b")
+_FEED = re.compile(r"\b(?:feeds?|pass(?:es)?|sends?|forwards?|followed by|then|into|"
+                   r"before)\b|→|->|然后|接着|随后|输入到|送入")
+_LOOP = re.compile(r"\b(?:until|iterativ\w*|iterat(?:e|es|ed|ion|ions)|repeats?|refines?|"
+                   r"refined|refinement|loop|cycles?|feedback|recurren\w*)\b"
+                   r"|迭代|循环|反复|直到|重复|反馈", re.I)
+
+
+def flow_edges(order: list[Term], sentences: list[Sentence], slots: dict[str, int],
+           skeleton: dict[str, Any]) -> list[Edge]:
+    edges: list[Edge] = []
+    roles = {t.key: t.role for t in order}
+    position = {t.key: i for i, t in enumerate(order)}
+    for a, b in _flows(order, sentences):
+        if roles[b] != "input" and roles[a] not in ("output", "loss") and (
+                roles[a], roles[b]) != ("input", "output"):
+            _add(edges, a, b, "data" if position[a] < position[b] else "feedback")
+    _link_unreached(edges, order, slots, skeleton)
+    _add_feedback(edges, order, sentences, slots, skeleton)
+    return edges
+
+
+def _add(edges: list[Edge], a: str, b: str, kind: str = "data") -> None:
+    """One edge per pair of nodes; a feedback edge takes the place of a data edge."""
+    same = [e for e in edges if {a, b} == {e[0], e[1]}]
+    if a == b or any(k != "data" or kind == "data" for _, _, k in same):
+        return
+    for e in same:
+        edges.remove(e)
+    edges.append((a, b, kind))
+
+
+def _flows(order: list[Term], sentences: list[Sentence]) -> list[tuple[str, str]]:
+    """Source -> target pairs the verbs between neighbouring mentions state."""
+    by_sentence: dict[int, list[tuple[int, int, str]]] = {}
+    for t in order:
+        for s, start, end in t.cues + t.spans:
+            by_sentence.setdefault(s, []).append((start, end, t.key))
+    flows = []
+    for s, spans in sorted(by_sentence.items()):
+        spans.sort()
+        text = sentences[s].text
+        source = None  # where the flow stands: "A checks X and returns Y" -> Y comes from A
+        for i, ((_, a_end, a), (b_start, _, b)) in enumerate(zip(spans, spans[1:])):
+            between = text[a_end:b_start]
+            way = 0 if len(between) > 100 or _CLAUSE.search(between) else _direction(between)
+            if way > 0:
+                flows.append((source if source and _PRODUCE.search(between) else a, b))
+                source = None
+            elif way < 0:
+                flows.append((b, a))
+                source = a
+            elif source is None and not between.lstrip().startswith(","):
+                source = a  # the subject: "A checks X" (not the "Given X," before it)
+    return flows
+
+
+def _direction(between: str) -> int:
+    """+1 when the text says the first phrase flows into the second, -1 for the reverse."""
+    if _PASSIVE_PROCESS.search(between):
+        return 1
+    if _PASSIVE_PRODUCT.search(between):
+        return -1
+    if _PRODUCE.search(between):
+        return 1
+    if _PROCESS.search(between):
+        return -1
+    return 1 if _FEED.search(between) else 0
+
+
+def _link_unreached(edges: list[Edge], order: list[Term], slots: dict[str, int],
+                    skeleton: dict[str, Any]) -> None:
+    """Reading order feeds each node the text gave no source; siblings of a parallel slot
+    fan out from the node before them and into the node after them."""
+    keys = [t.key for t in order]
+    parallel = {k for k in keys if k in slots and skeleton["slots"][slots[k]].get("parallel")}
+    for i, k in enumerate(keys[1:], 1):
+        sources = _previous(keys, i, parallel)
+        if not any(t == k for _, t, _ in edges) or keys[i - 1] in parallel and k not in parallel:
+            for source in sources:
+                _add(edges, source, k)
+    ends = {t.key for t in order if t.role in ("output", "loss")}
+    for k, after in zip(keys, keys[1:]):
+        if k not in ends | parallel and not any(s == k for s, _, _ in edges):
+            _add(edges, k, after)  # no dead end before the output
+    _connect(edges, keys)
+
+
+def _previous(keys: list[str], i: int, parallel: set[str]) -> list[str]:
+    """The nodes that feed position i: the one before it, or every sibling of a run before it."""
+    j = i - 1
+    if keys[i] in parallel:
+        while j > 0 and keys[j] in parallel:
+            j -= 1
+        return [keys[j]]
+    run = []
+    while j >= 0 and keys[j] in parallel:
+        run.append(keys[j])
+        j -= 1
+    return run or [keys[i - 1]]
+
+
+def _connect(edges: list[Edge], keys: list[str]) -> None:
+    """Join the pieces of the graph in reading order: each piece's last node feeds the next."""
+    piece = {k: k for k in keys}
+
+    def root(k: str) -> str:
+        while piece[k] != k:
+            k = piece[k]
+        return k
+
+    for s, t, _ in edges:
+        piece[root(s)] = root(t)
+    pieces: dict[str, list[str]] = {}
+    for k in keys:
+        pieces.setdefault(root(k), []).append(k)
+    for before, after in zip(list(pieces.values()), list(pieces.values())[1:]):
+        _add(edges, before[-1], after[0])
+
+
+def _add_feedback(edges: list[Edge], order: list[Term], sentences: list[Sentence],
+                  slots: dict[str, int], skeleton: dict[str, Any]) -> None:
+    """A loop the text states ('until', 'iteratively', 'refine') closes from its latest node
+    back to its earliest; the skeleton's own loops close where the text fits them."""
+    position = {t.key: i for i, t in enumerate(order)}
+    loops = {i for i, s in enumerate(sentences) if _LOOP.search(s.text)}
+    closed = 0
+    for s in sorted(loops):
+        inside = sorted({t.key for t in order for span in t.cues + t.spans if span[0] == s},
+                        key=position.get)
+        movable = [k for k in inside if order[position[k]].role not in ("input", "output")]
+        if len(movable) >= 2 and closed < MAX_FEEDBACK:
+            _add(edges, movable[-1], movable[0], "feedback")
+            closed += 1
+    by_slot = {}
+    for k, i in slots.items():
+        by_slot.setdefault(skeleton["slots"][i]["slot"], k)
+    for e in skeleton.get("edges", ()):
+        a, b = by_slot.get(e["source"]), by_slot.get(e["target"])
+        if a and b and e.get("kind", "data") != "data":
+            _add(edges, a, b, e["kind"])
+            closed += e["kind"] == "feedback"
+    if loops and not closed and len(sentences) <= SHORT:
+        inner = [t.key for t in order if t.role not in ("input", "output", "loss")]
+        if len(inner) >= 2:
+            _add(edges, inner[-1], inner[0], "feedback")

@@ -1,0 +1,158 @@
+"""The components a methodology text names, each with everything the text says of it.
+
+Mentions (adapters/method_text.py) merge into terms across acronyms, case, number and the
+caption's wording; the whole method's own name, and what the text mostly compares against, are
+not components. The caption's mentions only mark which terms it names and where (`cues`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from adapters.method_text import (
+    CONNECTORS,
+    GENERIC,
+    Mention,
+    Sentence,
+    acronyms,
+    is_acronym,
+    mentions,
+    term_key,
+)
+
+_SYSTEM_AFTER = re.compile(r"^\s*(?:framework|architecture|system|pipeline|approach)\b", re.I)
+_SYSTEM_BEFORE = re.compile(r"\b(?:(?:propose|present|introduce|call|name)[sd]?\s*,?|"
+                            r"(?:overview|illustration|architecture|structure) of(?: the)?"
+                            r"(?: proposed)?)\s*$", re.I)
+_COMPARISON = re.compile(r"\b(?:baselines?|compared? (?:to|with|against)|comparison|prior "
+                         r"(?:work|methods?)|previous (?:work|methods?)|existing (?:work|"
+                         r"methods?)|unlike|in contrast to|instead of|outperform\w*|"
+                         r"state-of-the-art|related work)\b", re.I)
+
+
+@dataclass
+class Term:
+    """One candidate component and everything the text says of it."""
+
+    key: str
+    surfaces: Counter[str] = field(default_factory=Counter)
+    roles: Counter[str] = field(default_factory=Counter)
+    spans: list[tuple[int, int, int]] = field(default_factory=list)   # sentence, start, end
+    cues: list[tuple[int, int, int]] = field(default_factory=list)    # the same, in the caption
+    bonus: float = 0.0
+    name: bool = False
+    repeat: int | None = None
+    short: str | None = None   # the acronym it was defined with
+    long: str | None = None    # the long form that acronym was defined for
+
+    @property
+    def first(self) -> tuple[int, int, int]:
+        return min(self.spans)
+
+    @property
+    def salience(self) -> float:
+        capitalised = any(w[:1].isupper() for w in self.label.split())
+        return len(self.spans) + self.bonus + capitalised
+
+    @property
+    def role(self) -> str:
+        role = self.roles.most_common(1)[0][0]
+        words = self.key.split()
+        if self.key.startswith("输入") or (
+                "input" in words and role == "data" and "embedding" not in words):
+            return "input"
+        return "output" if "output" in words and role == "data" else role
+
+    @property
+    def label(self) -> str:
+        surface = self.long or max(self.surfaces, key=lambda s: (self.surfaces[s], -len(s)))
+        return " ".join(_title(w) for w in surface.split())
+
+
+def components(sentences: list[Sentence], lead: int) -> list[Term]:
+    """Every candidate component the text names (sentences from `lead` on; those before are
+    the caption's), its mentions merged across acronyms, case and number."""
+    found = mentions(sentences)
+    spelled = acronyms(sentences[lead:])
+    aliases = _aliases(acronyms(sentences[:lead]) | spelled,
+                       {m.key for m in found if m.sentence >= lead},
+                       {m.key for m in found if m.sentence < lead})
+    systems = _system_names(sentences, found)
+    terms: dict[str, Term] = {}
+    for m in found:
+        key = aliases.get(m.key, m.key)
+        term = terms.setdefault(key, Term(key))
+        if m.sentence < lead:  # the caption says which terms matter and where; not their words
+            term.cues.append((m.sentence, m.start, m.end))
+            continue
+        term.surfaces[m.surface] += 2 if m.key == key else 1
+        term.roles[m.role] += 1
+        term.spans.append((m.sentence, m.start, m.end))
+        term.name = term.name or m.name
+        term.repeat = term.repeat or m.repeat
+        term.bonus += 2 * (sentences[m.sentence].heading + m.listed)
+        if m.key != key and is_acronym(m.surface) and m.key in spelled:
+            term.short, term.long = m.surface, spelled[m.key]
+    for t in terms.values():
+        t.bonus = min(t.bonus, 6) + (2 if t.short else 0)
+    return [t for t in terms.values() if t.key not in systems and t.spans
+            and (not t.name or len(t.spans) >= 2 or t.bonus > 0 or t.cues)
+            and (t.cues or not _aside(t, sentences))]
+
+
+def _aside(t: Term, sentences: list[Sentence]) -> bool:
+    """A baseline, or a method the text mostly compares with rather than builds."""
+    if "baseline" in t.key.split():
+        return True
+    return 2 * sum(bool(_COMPARISON.search(sentences[s].text)) for s, _, _ in t.spans) \
+        > len(t.spans)
+
+
+def _aliases(defined: dict[str, str], keys: set[str], cues: set[str]) -> dict[str, str]:
+    """Key -> the key it merges into: acronym -> long form, 'encoder' -> the one 'X encoder';
+    a caption's phrase merges into the one text phrase it contains or is contained in."""
+    aliases: dict[str, str] = {}
+    for short_key, long_form in defined.items():
+        long_key = term_key(long_form)
+        if len(long_form.split()) <= 4:
+            aliases[short_key] = long_key
+            aliases.update({k: long_key for k in keys if k.endswith(" " + long_key)})
+        else:
+            aliases[long_key] = short_key
+    for k in sorted(keys - aliases.keys()):
+        longer = {aliases.get(o, o) for o in keys if o != k and same(k, o)}
+        if len(longer) == 1:
+            aliases[k] = longer.pop()
+    for k in sorted(cues - keys - aliases.keys()):
+        named = {aliases.get(o, o) for o in keys if same(k, o) or same(o, k)}
+        if len(named) == 1:
+            aliases[k] = named.pop()
+    return aliases
+
+
+def same(short: str, long: str) -> bool:
+    """Whether a shorter key names the same thing: 'encoder' in 'GMAE encoder', 'value
+    estimation' in 'value estimation mechanism'; not 'answer' in 'answer decoder'."""
+    if long.endswith(" " + short):
+        return True
+    rest = long[len(short) + 1:].split() if long.startswith(short + " ") else []
+    return bool(rest) and all(w in GENERIC or w == "agent" for w in rest)
+
+
+def _system_names(sentences: list[Sentence], found: list[Mention]) -> set[str]:
+    """Names of the whole method ('we propose X', 'the X framework'): a node would hold it all."""
+    systems = set()
+    for m in found:
+        text = sentences[m.sentence].text
+        if m.name and " " not in m.key and (
+                _SYSTEM_AFTER.match(text[m.end:]) or _SYSTEM_BEFORE.search(text[:m.start])):
+            systems.add(m.key)
+    return systems
+
+
+def _title(word: str) -> str:
+    if word.lower() in CONNECTORS or not word[:1].isascii() or is_acronym(word):
+        return word
+    return "-".join(p[:1].upper() + p[1:] for p in word.split("-"))
