@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from application.errors import NotFound
 from application.event_store import AggregateNotFoundError, EventStore, IntegrityError
 from application.ports import BlobStore, Clock, DeliveryFailed, JobQueue, WebhookSender
 from application.projections.follower import Follower
@@ -109,12 +108,6 @@ class WebhookDeliveries:
                                      order_by="created_at")
         owed = [self.store.read(UUID(row["delivery_id"])) for row in rows]
         return [(delivery.id, self._due_in(delivery, now)) for delivery in owed]
-
-    def get(self, delivery_id: UUID) -> WebhookDelivery:
-        try:
-            return self.store.get(delivery_id)
-        except AggregateNotFoundError:
-            raise NotFound("webhook delivery not found") from None
 
     def history(self, key_id: str | None = None, status: str | None = None,
                 limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:

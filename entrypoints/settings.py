@@ -24,6 +24,7 @@ HELP = {
 }
 CONVERTERS = {"port": int, "http_threads": int, "worker_threads": int, "data_dir": Path,
               "webhook_timeout": float, "webhook_retry_scale": float}
+POSITIVE = {"port", "http_threads", "worker_threads", "webhook_timeout", "webhook_retry_scale"}
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class Settings:
                 values[name] = CONVERTERS.get(name, str)(raw)
             except ValueError:
                 raise SystemExit(f"{env_name(name)} must be a number, not {raw!r}") from None
+            if name in POSITIVE and values[name] <= 0:  # type: ignore[operator]
+                raise SystemExit(f"{env_name(name)} must be greater than 0, not {raw!r}")
         return replace(cls(), **values)
 
 
