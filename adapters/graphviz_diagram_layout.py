@@ -59,11 +59,11 @@ class GraphvizDiagramLayout(DiagramLayout):
         plan = _Plan(out, style)
         try:
             layout = plan.read(self._run(plan.source()))
-            troubled = frozenset(_detached(out, layout)) & plan.labelled_feedback
+            troubled = frozenset(_detached(out, layout)) & plan.labelled_free
         except _DotCrashed:
-            if not plan.labelled_feedback:
+            if not plan.labelled_free:
                 raise
-            troubled = plan.labelled_feedback
+            troubled = plan.labelled_free
         if troubled:
             layout = plan.read(self._run(plan.source(xlabels=troubled)))
         out["layout"] = layout
@@ -101,14 +101,20 @@ class _Plan:
         self.cells = {g["id"]: label_cell(group_label(g, style)) for g in spec["groups"]}
         self.edge_cells = [label_cell(edge_label(e, style)) for e in spec["edges"]]
         self.kept = _groups_with_nodes(spec, self.parent)
-        self.labelled_feedback = frozenset(
-            i for i, (e, (w, _)) in enumerate(zip(spec["edges"], self.edge_cells))
-            if w and e["kind"] == "feedback")
+        self.rows = self._rows()
+        row_of = {n: r for r, row in enumerate(self.rows) for n in row}
+        # Feedback never ranks; between rows, only the rows' own order does.
+        self.free = frozenset(i for i, e in enumerate(spec["edges"]) if e["kind"] == "feedback"
+                              or row_of.get(e["source"]) != row_of.get(e["target"]))
+        # dot may misplace, or crash on, the label of an edge that does not rank or runs
+        # along a row.
+        self.labelled_free = frozenset(
+            i for i, e in enumerate(spec["edges"]) if self.edge_cells[i][0] and (
+                i in self.free or row_of.get(e["source"], -1) == row_of.get(e["target"])))
 
     def source(self, xlabels: frozenset[int] = frozenset()) -> str:
         """The dot graph; the labels of the edges in `xlabels` are placed after routing."""
-        style, spec = self.style, self.spec
-        rows = self._rows()
+        style, spec, rows = self.style, self.spec, self.rows
         lines = ["digraph G {",
                  f"graph [rankdir={'TB' if rows else spec['direction']}, newrank=true, splines=true, "
                  f"nodesep={_inch(style['node_gap'])}, ranksep={_inch(style['rank_gap'])}];",
@@ -123,11 +129,8 @@ class _Plan:
         # Inside a row, the flow reads left to right: dot draws a same-rank edge tail first.
         lines += [f"{self.names[a]} -> {self.names[b]} [id=flat{k}_{j}, style=invis];"
                   for k, row in enumerate(rows) for j, (a, b) in enumerate(zip(row, row[1:]))]
-        row_of = {n: r for r, row in enumerate(rows) for n in row}
         for i, (e, (w, h)) in enumerate(zip(spec["edges"], self.edge_cells)):
-            # Feedback never ranks; between rows, only the rows' own order does.
-            free = e["kind"] == "feedback" or row_of.get(e["source"]) != row_of.get(e["target"])
-            attrs = [f"id=e{i}", *(["constraint=false"] if free else [])]
+            attrs = [f"id=e{i}", *(["constraint=false"] if i in self.free else [])]
             if w:
                 attrs.append(f"{'xlabel' if i in xlabels else 'label'}={_TABLE.format(w, h)}")
             lines.append(f"{self.names[e['source']]} -> {self.names[e['target']]} "
@@ -144,12 +147,11 @@ class _Plan:
             return []
         order = _flow_order(self.spec)
         per_row = -(-len(order) // count)
-        rows = self._group_rows(order)
-        if len(rows) < 2:
-            rows = [order]
-        return [row[i:i + step] for row in rows
-                for step in [per_row if len(row) > 2 * per_row else len(row)]
-                for i in range(0, len(row), step)]
+        groups = self._group_rows(order)
+        if len(groups) < 2:
+            return _chunks(order, per_row)
+        return [chunk for row in groups
+                for chunk in _chunks(row, per_row if len(row) > 2 * per_row else len(row))]
 
     def _group_rows(self, order: list[str]) -> list[list[str]]:
         """The nodes by top-level group in flow order; each run of nodes outside every group
@@ -206,6 +208,10 @@ class _Plan:
             edges.append({"points": _spline(e["pos"], top),
                           "label_at": list(_point(e.get("lp") or e["xlp"], top)) if w else None})
         return _shifted({"nodes": nodes, "groups": groups, "edges": edges}, self.edge_cells)
+
+
+def _chunks(items: list[str], size: int) -> list[list[str]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
 
 
 def _flow_order(spec: Json) -> list[str]:

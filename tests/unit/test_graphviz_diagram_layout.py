@@ -294,3 +294,14 @@ def test_wrapped_groups_each_take_a_row_that_reads_left_to_right() -> None:
         assert [boxes[i]["x"] for i in row] == sorted(boxes[i]["x"] for i in row)
     assert boxes["s0"]["y"] < boxes["s3"]["y"] < boxes["s6"]["y"]
     assert groups["g1"]["y"] + groups["g1"]["h"] <= groups["g2"]["y"]
+
+
+def test_two_rows_wrap_a_flat_flow_in_half() -> None:
+    spec = HouseDiagramStylist().style(pipeline("LR"))
+    spec["style"]["rows"] = 2
+    boxes = GraphvizDiagramLayout().layout(spec)["layout"]["nodes"]
+    assert len({boxes[f"s{i}"]["y"] for i in range(3)}) == 1
+    def centre(i: str) -> float:
+        return boxes[i]["x"] + boxes[i]["w"] / 2
+
+    assert boxes["s0"]["y"] < boxes["s3"]["y"] and centre("s0") == centre("s3")
