@@ -12,7 +12,6 @@ from typing import Any
 import numpy as np
 from bokeh.models import ColumnDataSource, LegendItem, Whisker
 from bokeh.plotting import figure
-from bokeh.transform import dodge
 
 from adapters.bokeh_charts_common import (
     Drawn,

@@ -13,9 +13,15 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from bokeh.models import ColorBar, ColumnDataSource, LegendItem, LinearColorMapper, Range1d
-from bokeh.transform import transform
+from bokeh.models import (
+    ColorBar,
+    ColumnDataSource,
+    LegendItem,
+    LinearColorMapper,
+    Range1d,
+)
 from bokeh.palettes import RdBu11, Viridis256, interp_palette
+from bokeh.transform import transform
 
 from adapters.bokeh_charts_common import (
     Drawn,

@@ -98,7 +98,7 @@ def _title_strip(text: str, width: int, style: Json) -> figure:
 
 def _finish(panel: Panel, drawn: Drawn) -> None:
     """What every panel shares: title, axes, grid, reference lines and legend."""
-    fig, style = drawn.figure, panel.style
+    fig = drawn.figure
     if panel.title:
         _title(panel, fig, panel.title)
     if drawn.axes:

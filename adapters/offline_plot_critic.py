@@ -15,8 +15,8 @@ from typing import Any
 
 from adapters.text_metrics import text_height, text_width
 from application.plots.ports import PlotCritic
-from application.ports import Critique, RenderedFigure
 from application.plots.spec import is_number, used_columns
+from application.ports import Critique, RenderedFigure
 
 Check = Callable[[dict[str, Any]], list[str]]
 MIN_ASPECT, MAX_ASPECT = 0.5, 3.2

@@ -50,9 +50,23 @@ from adapters.plot_data import (
     to_table,
     xy_pairs,
 )
-from adapters.plot_intent import STOPWORDS, FigureIntent, PanelIntent, assign, grid_for, parse
+from adapters.plot_intent import (
+    STOPWORDS,
+    FigureIntent,
+    PanelIntent,
+    assign,
+    grid_for,
+    parse,
+)
 from application.plots.ports import PlotDataError, PlotPlanner
-from application.plots.spec import axis, is_number, new_spec, panel, series, used_columns
+from application.plots.spec import (
+    axis,
+    is_number,
+    new_spec,
+    panel,
+    series,
+    used_columns,
+)
 
 Panel = dict[str, Any]
 

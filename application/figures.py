@@ -8,7 +8,6 @@ from typing import Any
 
 from application.ports import Figure, RenderedFigure
 
-
 StageCallback = Callable[[str], None]
 """Told the name of each stage as it starts (the CLI prints them)."""
 

@@ -11,7 +11,13 @@ from uuid import UUID, uuid4
 
 from application.errors import Forbidden, NotFound
 from application.event_store import AggregateNotFoundError, EventStore, IntegrityError
-from application.ports import BlobStore, Clock, FigureFailed, FigurePipeline, FigureRequest
+from application.ports import (
+    BlobStore,
+    Clock,
+    FigureFailed,
+    FigurePipeline,
+    FigureRequest,
+)
 from application.projections.follower import Follower
 from application.projections.read_models import ReadModels
 from application.task_object import task_object

@@ -39,8 +39,8 @@ from adapters.system_clock import SystemClock
 from adapters.webhook_address_policy import AddressPolicy
 from application.api_keys import ApiKeys
 from application.diagrams.pipeline import DiagramPipeline
-from application.plots.pipeline import PlotPipeline
 from application.event_store import EventStore
+from application.plots.pipeline import PlotPipeline
 from application.ports import Clock, FigurePipeline
 from application.projections.dispatcher import Dispatcher
 from application.projections.follower import Follower

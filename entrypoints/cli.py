@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from application.api_keys import UNSET
-from application.errors import ApplicationError
-from domain.errors import DomainError
 from application.diagrams.description import describe as describe_diagram
 from application.diagrams.spec import is_diagram
+from application.errors import ApplicationError
 from application.plots.description import describe as describe_plot
 from application.ports import FigureFailed, RenderedFigure
+from domain.errors import DomainError
 from entrypoints.bootstrap import Container, bootstrap, build_figure_pipelines
 from entrypoints.settings import CONVERTERS, HELP, Settings, env_name
 

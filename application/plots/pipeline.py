@@ -23,6 +23,7 @@ from application.ports import (
     RenderedFigure,
 )
 
+
 class PlotPipeline(FigurePipeline):
     def __init__(self, planner: PlotPlanner, stylist: PlotStylist, renderer: PlotRenderer,
                  critic: PlotCritic) -> None:

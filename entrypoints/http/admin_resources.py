@@ -7,7 +7,15 @@ import falcon
 from application.api_keys import UNSET
 from application.errors import Unauthorized
 from entrypoints.bootstrap import Container
-from entrypoints.http.requests import bearer, boolean, integer, json_body, page, text, url
+from entrypoints.http.requests import (
+    bearer,
+    boolean,
+    integer,
+    json_body,
+    page,
+    text,
+    url,
+)
 
 
 class _Admin:

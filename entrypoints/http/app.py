@@ -8,7 +8,13 @@ from entrypoints.bootstrap import Container
 from entrypoints.http import errors
 from entrypoints.http.admin_resources import AdminKey, AdminKeys, AdminWebhooks
 from entrypoints.http.openapi import openapi_document
-from entrypoints.http.task_resources import Generate, Plot, TaskImage, TaskItem, TaskSpec
+from entrypoints.http.task_resources import (
+    Generate,
+    Plot,
+    TaskImage,
+    TaskItem,
+    TaskSpec,
+)
 from entrypoints.version import VERSION
 
 

@@ -6,7 +6,6 @@ from pathlib import Path
 from uuid import uuid4
 
 from application.event_store import KEY_SNAPSHOT_INTERVAL
-
 from entrypoints.bootstrap import Container, bootstrap
 from tests.conftest import make_settings, wait_for_jobs
 from tests.fakes import FakePipeline

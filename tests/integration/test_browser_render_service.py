@@ -20,8 +20,12 @@ from bokeh.layouts import gridplot
 from bokeh.model import Model
 from bokeh.plotting import figure
 
-from adapters.browser_render_service import (BrowserRenderService, RenderError, RenderResult,
-                                             ServiceClosed)
+from adapters.browser_render_service import (
+    BrowserRenderService,
+    RenderError,
+    RenderResult,
+    ServiceClosed,
+)
 
 pytestmark = pytest.mark.slow
 SVG = "{http://www.w3.org/2000/svg}"

@@ -17,12 +17,12 @@ import pytest
 from dramatiq.brokers.stub import StubBroker
 from falcon import testing
 
+from application.webhook_message import signature
 from entrypoints.bootstrap import Container, bootstrap
 from entrypoints.http.app import create_app
 from entrypoints.version import VERSION
 from tests.conftest import ADMIN_KEY, fake_pipelines, make_settings, wait_for_jobs
 from tests.fakes import FakePipeline, tiny_png
-from application.webhook_message import signature
 from tests.servers import ROOT, Answer, WebhookReceiver, free_port
 
 PUBLIC_URL = "https://figures.example.org"

@@ -14,7 +14,13 @@ from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, rule
 
 from domain.api_key import ApiKey, hash_key, key_id_for_hash
-from domain.errors import DomainError, InvalidQuota, KeyDeleted, KeyInactive, QuotaExhausted
+from domain.errors import (
+    DomainError,
+    InvalidQuota,
+    KeyDeleted,
+    KeyInactive,
+    QuotaExhausted,
+)
 from tests.unit.aggregate_machine import START, AggregateMachine
 
 # Fields whose live and replayed values must agree (the brief's list, plus a few more).

@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 
 from adapters.offline_plot_critic import OfflinePlotCritic
-from application.ports import RenderedFigure
 from application.plots.spec import axis, new_spec, panel, series, used_columns, validate
+from application.ports import RenderedFigure
 from tests.fakes import tiny_png
 
 STYLE = {"tick_size": 12, "legend_size": 11, "value_label_size": 11, "title_size": 16,
