@@ -46,13 +46,13 @@ def flow_edges(order: list[Term], sentences: list[Sentence], slots: dict[str, in
     for a, b in _flows(order, sentences):
         if roles[b] != "input" and roles[a] not in ("output", "loss") and (
                 roles[a], roles[b]) != ("input", "output"):
-            _add(edges, a, b, "data" if position[a] < position[b] else "feedback")
+            add_edge(edges, a, b, "data" if position[a] < position[b] else "feedback")
     _link_unreached(edges, order, slots, skeleton)
     _add_feedback(edges, order, sentences, slots, skeleton)
     return edges
 
 
-def _add(edges: list[Edge], a: str, b: str, kind: str = "data") -> None:
+def add_edge(edges: list[Edge], a: str, b: str, kind: str = "data") -> None:
     """One edge per pair of nodes; a feedback edge takes the place of a data edge."""
     same = [e for e in edges if {a, b} == {e[0], e[1]}]
     if a == b or any(k != "data" or kind == "data" for _, _, k in same):
@@ -110,11 +110,11 @@ def _link_unreached(edges: list[Edge], order: list[Term], slots: dict[str, int],
         sources = _previous(keys, i, parallel)
         if not any(t == k for _, t, _ in edges) or keys[i - 1] in parallel and k not in parallel:
             for source in sources:
-                _add(edges, source, k)
+                add_edge(edges, source, k)
     ends = {t.key for t in order if t.role in ("output", "loss")}
     for k, after in zip(keys, keys[1:]):
         if k not in ends | parallel and not any(s == k for s, _, _ in edges):
-            _add(edges, k, after)  # no dead end before the output
+            add_edge(edges, k, after)  # no dead end before the output
     _connect(edges, keys)
 
 
@@ -147,7 +147,7 @@ def _connect(edges: list[Edge], keys: list[str]) -> None:
     for k in keys:
         pieces.setdefault(root(k), []).append(k)
     for before, after in zip(list(pieces.values()), list(pieces.values())[1:]):
-        _add(edges, before[-1], after[0])
+        add_edge(edges, before[-1], after[0])
 
 
 def _add_feedback(edges: list[Edge], order: list[Term], sentences: list[Sentence],
@@ -162,7 +162,7 @@ def _add_feedback(edges: list[Edge], order: list[Term], sentences: list[Sentence
                         key=position.get)
         movable = [k for k in inside if order[position[k]].role not in ("input", "output")]
         if len(movable) >= 2 and closed < MAX_FEEDBACK:
-            _add(edges, movable[-1], movable[0], "feedback")
+            add_edge(edges, movable[-1], movable[0], "feedback")
             closed += 1
     by_slot = {}
     for k, i in slots.items():
@@ -170,9 +170,9 @@ def _add_feedback(edges: list[Edge], order: list[Term], sentences: list[Sentence
     for e in skeleton.get("edges", ()):
         a, b = by_slot.get(e["source"]), by_slot.get(e["target"])
         if a and b and e.get("kind", "data") != "data":
-            _add(edges, a, b, e["kind"])
+            add_edge(edges, a, b, e["kind"])
             closed += e["kind"] == "feedback"
     if loops and not closed and len(sentences) <= SHORT:
         inner = [t.key for t in order if t.role not in ("input", "output", "loss")]
         if len(inner) >= 2:
-            _add(edges, inner[-1], inner[0], "feedback")
+            add_edge(edges, inner[-1], inner[0], "feedback")

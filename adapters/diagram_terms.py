@@ -30,6 +30,12 @@ _COMPARISON = re.compile(r"\b(?:baselines?|compared? (?:to|with|against)|compari
                          r"(?:work|methods?)|previous (?:work|methods?)|existing (?:work|"
                          r"methods?)|unlike|in contrast to|instead of|outperform\w*|"
                          r"state-of-the-art|related work)\b", re.I)
+_PURPOSE = re.compile(r"^\s*(?:tasks?|applications?|domains?|scenarios?|settings?|benchmarks?)\b",
+                      re.I)  # "for diverse BCI tasks": what the method serves, not a part of it
+_CHAIN_ARROW = re.compile(r"->|→")
+_CHAIN_STEP = re.compile(r"(?:(?<=->)|(?<=→))\s*([A-Za-z][A-Za-z-]{2,}(?: [A-Za-z][A-Za-z-]*){0,2})"
+                         r"(?=\s*(?:->|→|\(|[.,;]|$))")
+ASIDE_WEIGHT = 0.3  # a mention in the introduction or the experiments, against one in the method
 
 
 @dataclass
@@ -41,6 +47,7 @@ class Term:
     roles: Counter[str] = field(default_factory=Counter)
     spans: list[tuple[int, int, int]] = field(default_factory=list)   # sentence, start, end
     cues: list[tuple[int, int, int]] = field(default_factory=list)    # the same, in the caption
+    weight: float = 0.0        # its mentions, those outside the method counting less
     bonus: float = 0.0
     name: bool = False
     repeat: int | None = None
@@ -54,7 +61,7 @@ class Term:
     @property
     def salience(self) -> float:
         capitalised = any(w[:1].isupper() for w in self.label.split())
-        return len(self.spans) + self.bonus + capitalised
+        return self.weight + self.bonus + capitalised
 
     @property
     def role(self) -> str:
@@ -85,21 +92,52 @@ def components(sentences: list[Sentence], lead: int) -> list[Term]:
         key = aliases.get(m.key, m.key)
         term = terms.setdefault(key, Term(key))
         if m.sentence < lead:  # the caption says which terms matter and where; not their words
-            term.cues.append((m.sentence, m.start, m.end))
+            if not _PURPOSE.match(sentences[m.sentence].text[m.end:]):
+                term.cues.append((m.sentence, m.start, m.end))
             continue
         term.surfaces[m.surface] += 2 if m.key == key else 1
         term.roles[m.role] += 1
         term.spans.append((m.sentence, m.start, m.end))
         term.name = term.name or m.name
         term.repeat = term.repeat or m.repeat
-        term.bonus += 2 * (sentences[m.sentence].heading + m.listed)
+        aside = sentences[m.sentence].aside
+        term.weight += ASIDE_WEIGHT if aside else 1
+        term.bonus += 0 if aside else 2 * (sentences[m.sentence].heading + m.listed)
         if m.key != key and is_acronym(m.surface) and m.key in spelled:
             term.short, term.long = m.surface, spelled[m.key]
     for t in terms.values():
         t.bonus = min(t.bonus, 6) + (2 if t.short else 0)
+    _cue_chain_abbreviations(sentences[:lead], found, terms)
+    method = any(not s.aside for s in sentences[lead:])
     return [t for t in terms.values() if t.key not in systems and t.spans
+            and (t.cues or not method or any(not sentences[s].aside for s, _, _ in t.spans))
             and (not t.name or len(t.spans) >= 2 or t.bonus > 0 or t.cues)
             and (t.cues or not _aside(t, sentences))]
+
+
+def _cue_chain_abbreviations(caption: list[Sentence], found: list[Mention],
+                             terms: dict[str, Term]) -> None:
+    """A caption's chain 'SBS -> SGM -> Enc -> Dec' may shorten the text's words: 'Enc' cues
+    the most salient term whose words it starts ('GMAE encoder')."""
+    for index, sentence in enumerate(caption):
+        if not _CHAIN_ARROW.search(sentence.text):
+            continue
+        taken = [(m.start, m.end) for m in found if m.sentence == index]
+        for step in _CHAIN_STEP.finditer(sentence.text):
+            start, end = step.span(1)
+            words = step.group(1).lower().split()
+            if any(a < end and start < b for a, b in taken):
+                continue
+            fits = [t for t in terms.values() if t.spans and _abbreviates(words, t.key)]
+            if fits:
+                max(fits, key=lambda t: (t.salience, t.key)).cues.append((index, start, end))
+
+
+def _abbreviates(words: list[str], key: str) -> bool:
+    """'enc' for 'GMAE encoder', 'dec' for 'decoder module': each word starts the
+    corresponding one of the key's last words, generic ones left aside."""
+    head = [w for w in key.split() if w not in GENERIC][-len(words):]
+    return len(head) == len(words) and all(k.startswith(w) for k, w in zip(head, words))
 
 
 def _aside(t: Term, sentences: list[Sentence]) -> bool:

@@ -10,7 +10,7 @@ word) so the planner can count, order and connect them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # -- cleaning ---------------------------------------------------------------------------
 
@@ -44,6 +44,15 @@ class Sentence:
     text: str
     section: str        # the heading above it ("" before the first)
     heading: bool       # a heading line, or a short run-in title ending a paragraph's start
+    aside: bool = False  # front matter, or a section that is not the method (experiments...)
+
+
+_ASIDE_SECTION = re.compile(
+    r"\b(?:abstract|introduction|related work|background|preliminar\w*|motivation|"
+    r"problem (?:formulation|setting|definition|statement)|experiment\w*|evaluation|results?|"
+    r"limitations?|conclusions?|discussion|ablations?|appendix)\b|摘要|引言|相关工作|实验|结论",
+    re.I)
+_FRONT_END = re.compile(r"^(?:[\dIVX.]+\s*)?(?:abstract|introduction|摘要|引言)[\s:.]*$", re.I)
 
 
 def parse(text: str) -> list[Sentence]:
@@ -65,7 +74,16 @@ def parse(text: str) -> list[Sentence]:
             continue
         for part in _sentences(line):
             found.append(Sentence(part, section, _is_run_in_title(part)))
-    return found
+    return _asides(found)
+
+
+def _asides(sentences: list[Sentence]) -> list[Sentence]:
+    """Marks what is not the method: sections such as the experiments, and the front matter
+    (the title, authors and a teaser figure) before an Abstract or Introduction heading."""
+    front = next((i for i, s in enumerate(sentences)
+                  if s.heading and _FRONT_END.match(s.section)), 0)
+    return [replace(s, aside=i < front or bool(_ASIDE_SECTION.search(s.section)))
+            for i, s in enumerate(sentences)]
 
 
 def clean(text: str) -> str:

@@ -18,9 +18,9 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from adapters.diagram_flow import SHORT, flow_edges
+from adapters.diagram_flow import SHORT, Edge, add_edge, flow_edges
 from adapters.diagram_terms import Term, components, same
-from adapters.method_text import GENERIC, STOPWORDS, Sentence, parse
+from adapters.method_text import GENERIC, STOPWORDS, Sentence, parse, term_key
 from application.diagrams.ports import DiagramPlanner, DiagramTextError
 from application.diagrams.spec import edge, group, new_diagram, node
 
@@ -30,6 +30,7 @@ EXTRA = 2        # ...and the text adds at most this many of its own
 MAX_GROUPS = 4
 RANK = {"input": 0, "output": 2, "loss": 3}
 
+_PARENTHESES = re.compile(r"\s*\([^()]*\)")
 _FIGURE_NUMBER = re.compile(r"^\s*(?:Figure|Fig\.)\s*\d+\s*[:.|]\s*", re.I)
 _PHASE_WORDS = (
     ("Training", re.compile(r"\b(?:during|in|for|at)\s+(?:the\s+)?(?:pre-?)?training\b|"
@@ -56,8 +57,8 @@ class OfflineDiagramPlanner(DiagramPlanner):
         archetype, slots = _fitting(references, terms)
         skeleton = archetype["skeleton"] if archetype else {}
         order = _ordered(terms, slots)
-        edges = flow_edges(order, sentences, slots, skeleton)
         groups, member = _groups(order, sentences, skeleton)
+        order, edges = _contracted(order, flow_edges(order, sentences, slots, skeleton), member)
         ids = {t.key: f"n{i + 1}" for i, t in enumerate(order)}
         gids = {label: f"g{i + 1}" for i, label in enumerate(groups)}
         nodes = [node(ids[t.key], t.label, _role(t, slots, skeleton),
@@ -113,8 +114,10 @@ def _fitting(references: list[dict[str, Any]], terms: list[Term]
 
 
 def _cued(cue: str, key: str) -> bool:
-    """A cue names a term when it starts one of its words (anywhere, for Chinese)."""
-    return cue in key if not cue.isascii() else any(w.startswith(cue) for w in key.split())
+    """A cue names a term when it starts one of its words (anywhere, for Chinese); the word
+    'masking' is an act, not the 'mask' it makes."""
+    return cue in key if not cue.isascii() else any(
+        w.startswith(cue) and (w == cue or not w.endswith("ing")) for w in key.split())
 
 
 def _ordered(terms: list[Term], slots: dict[str, int]) -> list[Term]:
@@ -153,10 +156,54 @@ def _groups(order: list[Term], sentences: list[Sentence], skeleton: dict[str, An
     else the text's named sections, else the skeleton's sub-systems."""
     for split in (_phase_groups, _section_groups, _skeleton_groups):
         member = split(order, sentences, skeleton)
+        if split is not _phase_groups:
+            member = _sizable(member, order)
         labels = list(dict.fromkeys(member.values()))
         if len(labels) >= 2 or (labels and len(member) < len(order)):
             return labels, member
     return [], {}
+
+
+def _sizable(member: dict[str, str], order: list[Term]) -> dict[str, str]:
+    """Groups of two or more parts. A group named after one of its members stands for that
+    member ('CST' around its temporal and spatial tokenizers), so the member is not counted."""
+    sizes = Counter(label for key, label in member.items()
+                    if not _drawn_by_group(_term(order, key), member))
+    return {key: label for key, label in member.items() if sizes[label] >= 2}
+
+
+def _drawn_by_group(t: Term, member: dict[str, str]) -> bool:
+    """Whether `t` is what its own group, named after it, already shows."""
+    label = member.get(t.key)
+    if label is None or t.role in ("input", "output"):
+        return False
+    named = {term_key(label), term_key(_PARENTHESES.sub("", label))}
+    return bool(named & {t.key, term_key(t.label)}) or (
+        t.short is not None and f"({t.short.lower()})" in label.lower())
+
+
+def _contracted(order: list[Term], edges: list[Edge], member: dict[str, str]
+                ) -> tuple[list[Term], list[Edge]]:
+    """Each node its group already shows gives way to the group: its parts take its place in
+    the order, what flowed into it flows into the first part, what left it leaves the last."""
+    for named in [t for t in order if _drawn_by_group(t, member)]:
+        parts = [t for t in order if member.get(t.key) == member[named.key] and t is not named]
+        at = order.index(named)
+        rest = [t for t in order if t not in parts and t is not named]
+        order = rest[:at] + parts + rest[at:]
+        ends = {named.key: (parts[-1].key, parts[0].key)}  # as a source, as a target
+        place = {t.key: i for i, t in enumerate(order)}
+        contracted: list[Edge] = []
+        for a, b, kind in edges:
+            a, b = ends.get(a, (a,))[0], ends.get(b, (None, b))[1]
+            add_edge(contracted, a, b, "feedback" if kind == "data" and place[a] > place[b]
+                     else kind)
+        edges = contracted
+    return order, edges
+
+
+def _term(order: list[Term], key: str) -> Term:
+    return next(t for t in order if t.key == key)
 
 
 def _phase_groups(order: list[Term], sentences: list[Sentence], _: Any) -> dict[str, str]:
@@ -169,7 +216,8 @@ def _phase_groups(order: list[Term], sentences: list[Sentence], _: Any) -> dict[
         top = votes.most_common(2)
         if top and (len(top) == 1 or top[0][1] > top[1][1]):
             member[t.key] = top[0][0]
-    return member if set(member.values()) == {"Training", "Inference"} else {}
+    split = set(member.values()) == {"Training", "Inference"} and len(member) >= 3
+    return member if split else {}  # two lone boxes in two phases are no split
 
 
 def _phase(s: Sentence) -> str | None:
@@ -184,6 +232,8 @@ def _phase(s: Sentence) -> str | None:
 def _section_groups(order: list[Term], sentences: list[Sentence], _: Any) -> dict[str, str]:
     member = {}
     for t in order:
+        if t.role in ("input", "output"):
+            continue  # they bracket the sections' work
         votes = Counter(sentences[s].section for s, _, _ in t.spans
                         if _named_section(sentences[s].section))
         if votes:

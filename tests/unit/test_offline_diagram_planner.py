@@ -147,6 +147,54 @@ def test_the_caption_picks_and_orders_the_components_in_the_texts_own_words() ->
             ("temporal fusion module", "action decoder")} <= flow
 
 
+def test_a_caption_chain_may_shorten_the_texts_words() -> None:
+    text = ("The graph encoder maps the masked graph to latent codes. The decoder module "
+            "reconstructs the node features from the latent codes. The graph encoder is a GNN; "
+            "the reconstruction loss compares the node features.")
+    spec = plan(text, "Overview. Input Graph -> Enc -> Dec -> Reconstruction.")
+    by_id = {n["id"]: n["label"].lower() for n in spec["nodes"]}
+    flow = {(by_id[e["source"]], by_id[e["target"]]) for e in spec["edges"]}
+    assert ("graph encoder", "decoder module") in flow
+
+
+def test_what_the_caption_says_the_method_serves_is_no_component() -> None:
+    spec = plan(TRANSFORMER, "The encoder serves diverse NLP tasks. NLP is everywhere.")
+    assert "nlp" not in labels(spec)
+
+
+def test_the_experiments_and_the_front_matter_weigh_less_than_the_method() -> None:
+    text = ("# Widget Nets: A Title\n\nA Gadget Benchmark figure.\n\n# Abstract\n\n"
+            "Widget Nets use a Gadget Benchmark.\n\n# Method\n\n"
+            "The input image is encoded by the patch encoder. The patch encoder feeds the "
+            "Fusion Module. The Fusion Module outputs the class scores.\n\n# Experiments\n\n"
+            "We test on Gadget Benchmark. Gadget Benchmark has many images. Gadget Benchmark "
+            "is hard.")
+    sentences = parse(text)
+    assert [s.aside for s in sentences if "Gadget" in s.text] == [True] * 5
+    assert not any(s.aside for s in sentences if "patch encoder" in s.text)
+    assert labels(plan(text)) == ["input image", "patch encoder", "fusion module", "class scores"]
+
+
+def test_a_group_named_after_a_module_draws_that_module_around_its_parts() -> None:
+    text = ("# Preprocessing\n\nThe raw signals are cleaned by the Signal Filter. The Signal "
+            "Filter feeds the Signal Tokenizer.\n\n# Signal Tokenizer\n\nThe Signal Tokenizer "
+            "has a Temporal Tokenizer and a Spatial Tokenizer. The Temporal Tokenizer feeds the "
+            "Spatial Tokenizer. The Spatial Tokenizer outputs the tokens to the Sparse "
+            "Attention.\n\n# Attention\n\nThe Sparse Attention reads the tokens and the "
+            "Sparse Attention returns the final embedding.")
+    spec = plan(text)
+    groups = {g["id"]: g["label"] for g in spec["groups"]}
+    inside = {n["label"]: groups.get(n["group"]) for n in spec["nodes"]}
+    assert "Signal Tokenizer" not in inside
+    assert inside["Temporal Tokenizer"] == inside["Spatial Tokenizer"] == "Signal Tokenizer"
+    by_id = {n["id"]: n["label"] for n in spec["nodes"]}
+    flow = {(by_id[e["source"]], by_id[e["target"]]) for e in spec["edges"]}
+    assert ("Signal Filter", "Temporal Tokenizer") in flow
+    assert all(list(groups.values()).count(label) == 1 for label in groups.values())
+    sizes = [sum(n["group"] == g for n in spec["nodes"]) for g in groups]
+    assert all(size >= 2 for size in sizes)
+
+
 def test_an_acronym_may_be_spelled_out_after_it_as_captions_do() -> None:
     sentences = parse("SSA (Structured Sparse Attention) feeds the classifier head. "
                       "Structured Sparse Attention (SSA) is cheap. The head (MLP) is small.")
