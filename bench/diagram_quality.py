@@ -4,7 +4,7 @@ Runs every dev case through the offline diagram pipeline (real Graphviz and head
 Chromium, a warm render service) and reports completion, node count, how many of the
 text's key terms appear as labels (and how many of those its caption names, since the
 caption says what the figure must show), overlaps and overflows (must be 0), edge crossings,
-aspect ratio and time per case; writes a contact sheet of every diagram.
+aspect ratio and time per case; writes a contact sheet of every diagram and a table per case.
 
 Run:  make bench-diagrams      (python bench/diagram_quality.py [--iterations 3] [--limit N])
 """
@@ -76,6 +76,11 @@ def main() -> int:
             print(f"\r{number}/{len(cases)} cases", end="", file=sys.stderr, flush=True)
         print(file=sys.stderr)
     sheet = contact_sheet(images, out, "diagram_quality")
+    table = out / "diagram_quality_cases.tsv"
+    columns = list(rows[0]) if rows else []
+    table.write_text("".join("\t".join(str(round(r[c], 2) if isinstance(r[c], float) else r[c])
+                                       for c in columns) + "\n"
+                             for r in [dict(zip(columns, columns)), *rows]))
 
     done = len(rows)
     print(f"cases              {len(cases)}")
@@ -99,6 +104,7 @@ def main() -> int:
         print(f"time per diagram   p50 {statistics.median(times):.2f} s, "
               f"p90 {times[int(0.9 * (len(times) - 1))]:.2f} s ({args.iterations} critic rounds)")
     print(f"contact sheet      {sheet}")
+    print(f"per case           {table}")
     for failure in failures:
         print("FAILED", failure)
     return 0 if done == len(cases) else 1

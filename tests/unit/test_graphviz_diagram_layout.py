@@ -156,16 +156,32 @@ def test_random_diagrams_lay_out_cleanly(spec: Json) -> None:
     before = copy.deepcopy(spec)
     out = laid_out(spec)
     assert spec == before and out["layout"] is not None
-    assert {**out, "layout": None} == HouseDiagramStylist().style(spec)
+    styled = HouseDiagramStylist().style(spec)
+    if out["style"].get("rows") and not styled["style"].get("rows"):
+        styled["style"]["rows"] = out["style"]["rows"]  # the layout's own choice
+    assert {**out, "layout": None} == styled
     check_geometry(out)
     assert laid_out(spec)["layout"] == out["layout"]
 
 
-def pipeline(direction: str, stages: int = 6) -> Json:
+def pipeline(direction: str, stages: int = 6, rows: int | None = 1) -> Json:
+    """A chain of stages; one row unless `rows` says otherwise (None: the layout chooses)."""
     names = ["Input Text", "Tokenizer", "Encoder", "Fusion", "Decoder", "Output Figure"]
     nodes = [node(f"s{i}", names[i], "input" if i == 0 else "operation") for i in range(stages)]
-    return new_diagram(nodes, [edge(f"s{i}", f"s{i + 1}") for i in range(stages - 1)],
+    spec = new_diagram(nodes, [edge(f"s{i}", f"s{i + 1}") for i in range(stages - 1)],
                        direction=direction)
+    spec["style"] = {"rows": rows} if rows else {}
+    return spec
+
+
+def test_unless_told_the_layout_chooses_the_rows_that_give_a_papers_aspect() -> None:
+    chosen = laid_out(pipeline("LR", rows=None))
+    assert chosen["style"]["rows"] > 1
+    flat = laid_out(pipeline("LR"))
+    assert flat["layout"]["width"] / flat["layout"]["height"] > 4
+    assert 1.2 <= chosen["layout"]["width"] / chosen["layout"]["height"] <= 2.6  # near 1.5-2.5
+    short = laid_out(pipeline("LR", stages=4, rows=None))
+    assert "rows" not in short["style"]  # a short flow stays on one row
 
 
 def test_a_left_to_right_pipeline_is_wide_and_a_top_to_bottom_one_tall() -> None:
@@ -267,6 +283,7 @@ def test_rows_wrap_a_long_flat_flow_and_start_each_row_at_the_left() -> None:
     spec = HouseDiagramStylist().style(new_diagram(
         [node(i, f"Stage {i} module") for i in ids],
         [edge(a, b) for a, b in zip(ids, ids[1:])] + [edge("s8", "s2", "feedback", "refine")]))
+    spec["style"]["rows"] = 1
     flat = GraphvizDiagramLayout().layout(spec)
     spec["style"]["rows"] = 3
     wrapped = GraphvizDiagramLayout().layout(spec)
