@@ -22,10 +22,12 @@ def start(container: Container):
     embedded = isinstance(container.broker, StubBroker)
     if embedded:
         container.start_worker()
-    # Separate workers write events (finished tasks, webhook deliveries) that this
-    # process dispatches: follow the log on a timer, not only on its own requests.
+    # Separate workers and other API processes write events (finished tasks, webhook
+    # deliveries) that this process may dispatch: follow the log on a timer, not only on
+    # its own requests.
+    alone = embedded and not container.persistence.shared
     tasks, deliveries = container.start_dispatching(
-        follow_every=None if embedded else FOLLOW_SECONDS)
+        follow_every=None if alone else FOLLOW_SECONDS)
     if tasks or deliveries:
         log.info("re-dispatched %d unfinished task(s) and %d pending webhook delivery(ies)",
                  tasks, deliveries)
