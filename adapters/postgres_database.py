@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from urllib.parse import unquote, urlsplit
 
+import psycopg
 from psycopg import Cursor
 from psycopg.rows import DictRow, dict_row
 from psycopg_pool import ConnectionPool
@@ -18,6 +19,9 @@ CONNECT_TIMEOUT_SECONDS = 10
 def lock_key(name: str) -> int:
     """A stable advisory-lock key for a name (the same in every process)."""
     return zlib.crc32(name.encode())
+
+
+SCHEMA_LOCK = lock_key("paperbanana-schema")
 
 
 def eventsourcing_env(url: str, pool_size: int, max_overflow: int) -> dict[str, str]:
@@ -45,6 +49,9 @@ def eventsourcing_env(url: str, pool_size: int, max_overflow: int) -> dict[str, 
 
 class PostgresDatabase:
     def __init__(self, url: str, pool_size: int, max_overflow: int) -> None:
+        """Connects once first, so a wrong URL fails now with the server's reason rather
+        than as a pool timeout later."""
+        psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_SECONDS).close()
         self.url = url
         self.pool = ConnectionPool(
             url, min_size=1, max_size=pool_size + max_overflow, open=True,
@@ -66,12 +73,23 @@ class PostgresDatabase:
             yield cursor
 
     def create(self, statements: Iterable[str]) -> None:
-        """Run CREATE ... IF NOT EXISTS statements once across processes: two processes
-        creating one table at the same moment would otherwise collide in the catalog."""
+        """Run CREATE ... IF NOT EXISTS statements under the schema lock."""
         with self.transaction() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_key("paperbanana-schema")])
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SCHEMA_LOCK])
             for statement in statements:
                 cursor.execute(statement)
+
+    @contextmanager
+    def schema_lock(self) -> Iterator[None]:
+        """One process at a time creates tables: two processes creating one table at the
+        same moment collide in PostgreSQL's catalog, even with IF NOT EXISTS. (Do not call
+        `create` inside: it would wait for this very lock.)"""
+        with self.pool.connection() as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", [SCHEMA_LOCK])
+            try:
+                yield
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", [SCHEMA_LOCK])
 
     def close(self) -> None:
         self.pool.close()

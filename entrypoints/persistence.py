@@ -78,14 +78,15 @@ def open_persistence(settings: Settings, data_dir: Path, cipher_key: str) -> Per
     try:
         database = PostgresDatabase(settings.event_store, settings.db_pool_size,
                                     settings.db_max_overflow)
-        store = EventStore({**eventsourcing_env(settings.event_store, settings.db_pool_size,
-                                                settings.db_max_overflow), **common})
+        with database.schema_lock():
+            store = EventStore({**eventsourcing_env(
+                settings.event_store, settings.db_pool_size, settings.db_max_overflow), **common})
         return Persistence(store, PostgresReadModels(database),
                            _blob_store(settings, data_dir, database), database)
     except (psycopg.OperationalError, OperationalError, PoolTimeout) as error:
         if database is not None:
             database.close()
-        reason = str(error).strip().splitlines()[-1] if str(error).strip() else "no answer"
+        reason = (str(error).strip() or "no answer").splitlines()[0]
         raise SystemExit(f"{env_name('event_store')}: cannot use the PostgreSQL database "
                          f"({reason})") from None
 

@@ -49,8 +49,9 @@ def serve(container: Container) -> None:
     server = start(container)
     if container.admin_key_file is not None:
         log.info("admin key is in %s (mode 0600)", container.admin_key_file)
-    log.info("PaperBanana serving on %s (data in %s)", container.settings.base_url,
-             container.settings.data_dir)
+    log.info("PaperBanana serving on %s (%s)", container.settings.base_url,
+             "store shared in PostgreSQL" if container.persistence.shared
+             else f"data in {container.settings.data_dir}")
     try:
         server.run()
     except KeyboardInterrupt:
