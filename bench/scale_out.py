@@ -35,8 +35,8 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.services import CIPHER_KEY, fresh_database, redis_db  # noqa: E402
 from tests.servers import free_port, wait_healthy  # noqa: E402
+from tests.services import CIPHER_KEY, fresh_database, redis_db  # noqa: E402
 
 ADMIN_KEY = "bench-admin-key"
 CLIENTS = 8

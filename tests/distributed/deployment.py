@@ -9,7 +9,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from tests.conftest import ADMIN_KEY
-from tests.servers import ChildProcess, ProcessServer, WorkerProcess, free_port, wait_healthy
+from tests.servers import (
+    ChildProcess,
+    ProcessServer,
+    WorkerProcess,
+    free_port,
+    wait_healthy,
+)
 
 READY_LINE = b"worker consuming"
 

@@ -15,8 +15,8 @@ from tests.application.test_projections import busy_history
 from tests.conftest import ADMIN_KEY, fake_pipelines, make_settings
 from tests.distributed.conftest import shared_settings
 from tests.fakes import FakePipeline
-from tests.services import CIPHER_KEY
 from tests.servers import ROOT
+from tests.services import CIPHER_KEY
 
 
 def history(container: Container) -> list[tuple[int, str, dict[str, Any]]]:

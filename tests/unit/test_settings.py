@@ -25,7 +25,8 @@ def test_a_value_that_cannot_work_stops_the_start_with_its_name(name: str, raw: 
 
 
 @pytest.mark.parametrize(("name", "url", "message"), [
-    ("EVENT_STORE", "mysql://root:hunter2@db/pb", "must be a postgresql://... URL, not a mysql:// one"),
+    ("EVENT_STORE", "mysql://root:hunter2@db/pb",
+     "must be a postgresql://... URL, not a mysql:// one"),
     ("EVENT_STORE", "db.example.org", "must be a postgresql://... URL"),
     ("BROKER_URL", "amqp://guest:hunter2@mq", "must be a redis://... URL, not a amqp:// one"),
 ])
