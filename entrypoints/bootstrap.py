@@ -54,6 +54,7 @@ from entrypoints.version import VERSION
 
 log = logging.getLogger("paperbanana")
 REAPS_PER_LEASE = 3
+READY_SECONDS = 3.0
 
 
 def read_or_create_secret(path: Path, make: Callable[[], str]) -> str:
@@ -141,9 +142,9 @@ class Container:
         (seconds) also follows the log on a timer, for events other processes write,
         and runs the reaper's passes.
         """
-        self.follower.catch_up()
         position = self.persistence.dispatch_position(self.store.head())
         self.follower.consumers.append(Dispatcher(self.queue, position))
+        self.follower.catch_up()  # a shared position may be behind: dispatch what is left
         tasks = deliveries = 0
         if not self.persistence.shared:
             unfinished = self.tasks.unfinished()
@@ -181,18 +182,33 @@ class Container:
         self.worker.start()
 
     def readiness(self) -> dict[str, str | None]:
-        """Each dependency and why it failed (None when it answers); errors are logged."""
+        """Each dependency and why it failed (None when it answers); errors are logged.
+
+        The checks run side by side, each in a daemon thread, and a check still waiting
+        after READY_SECONDS fails: the store's driver retries a lost database for much
+        longer than a load balancer waits.
+        """
         checks = {"event_store": self.store.head, "read_models": self.read_models.position,
                   "broker": self.queue.ping}
-        failures: dict[str, str | None] = {}
-        for name, check in checks.items():
+        failures: dict[str, str | None] = {
+            name: f"no answer within {READY_SECONDS:g} s" for name in checks}
+
+        def run(name: str, check: Callable[[], object]) -> None:
             try:
                 check()
                 failures[name] = None
             except Exception as error:
                 log.warning("readiness: %s failed: %s", name, type(error).__name__)
                 failures[name] = f"unreachable ({type(error).__name__})"
-        return failures
+
+        threads = [threading.Thread(target=run, args=item, daemon=True)
+                   for item in checks.items()]
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + READY_SECONDS
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        return dict(failures)
 
     def close(self) -> None:
         self._stopping.set()

@@ -22,6 +22,7 @@ class Dispatcher:
     """
 
     name = "dispatcher"
+    deferrable = True  # a broker outage must not fail the request that committed
 
     def __init__(self, queue: JobQueue, position: Position) -> None:
         self.queue = queue

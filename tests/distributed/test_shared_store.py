@@ -3,6 +3,7 @@ claims by version, the reaper and the settings that guard a shared deployment.""
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from dramatiq.brokers.stub import StubBroker
 from falcon import testing
 
-from entrypoints.bootstrap import Container, bootstrap
+from entrypoints.bootstrap import READY_SECONDS, Container, bootstrap
 from entrypoints.http.app import create_app
 from tests.application.test_projections import busy_history
 from tests.conftest import fake_pipelines
@@ -147,6 +148,38 @@ def test_readiness_is_503_naming_the_broker_that_does_not_answer(
     assert ready.status_code == 503
     assert ready.json["detail"] == "not ready: broker unreachable"
     assert ready.json["checks"]["event_store"] == "ok"
+
+
+def test_readiness_answers_in_time_when_the_broker_hangs(
+        tmp_path: Path, postgres_url: str) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # accepts, never answers
+        port = silent.getsockname()[1]
+        settings = shared_settings(tmp_path, postgres_url, broker_url=f"redis://127.0.0.1:{port}")
+        container = bootstrap(settings, pipelines=fake_pipelines(FakePipeline()))
+        try:
+            started = time.monotonic()
+            failures = container.readiness()
+            took = time.monotonic() - started
+        finally:
+            container.close()
+    assert failures == {"event_store": None, "read_models": None,
+                        "broker": f"no answer within {READY_SECONDS:g} s"}
+    assert took < READY_SECONDS + 1
+
+
+def test_a_broker_outage_neither_fails_a_submission_nor_loses_its_dispatch(
+        open_container: Open, broker_url: str) -> None:
+    down = open_container(broker_url="redis://127.0.0.1:1/0")
+    down.start_dispatching()
+    plaintext, _ = down.api_keys.issue("lab")
+    task_id = submit(down, plaintext)  # committed: the failed enqueue is logged, not raised
+    assert down.read_models.rows("tasks")[0]["task_id"] == str(task_id)
+    before = down.store.head()
+
+    up = open_container(broker_url=broker_url)  # the same deployment, its broker answering
+    up.start_dispatching()
+    assert up.broker.client.llen("dramatiq:tasks") == 1
+    assert up.follower.consumers[-1].position() == before
 
 
 def test_postgresql_blobs_serve_the_figure_to_every_process(open_container: Open) -> None:
