@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test bench bench-render bench-quality bench-diagrams clean
+.PHONY: setup services run test bench bench-scale bench-render bench-quality bench-diagrams clean
 
 setup: $(STAMP)
 
@@ -11,14 +11,20 @@ $(STAMP): pyproject.toml scripts/setup.sh
 	bash scripts/setup.sh $(VENV)
 	touch $(STAMP)
 
+services:
+	bash scripts/services.sh
+
 run: setup
 	$(VENV)/bin/paperbanana serve
 
-test: setup
+test: setup services
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 bench: setup
 	$(PY) bench/api_load.py
+
+bench-scale: setup services
+	$(PY) bench/scale_out.py
 
 bench-render: setup
 	$(VENV)/bin/pip install -q matplotlib

@@ -55,6 +55,12 @@ class DramatiqJobQueue(JobQueue):
         self.deliver_webhook.send_with_options(
             args=(str(delivery_id),), delay=round(delay_seconds * 1000) or None)
 
+    def ping(self) -> None:
+        """Raise when the broker does not answer (the in-process broker always does)."""
+        client = getattr(self.broker, "client", None)
+        if client is not None:
+            client.ping()
+
     @property
     def queues(self) -> tuple[str, ...]:
         """The queues a worker consumes, in the order work flows through them."""

@@ -6,6 +6,7 @@ import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from application.ports import BlobStore
@@ -38,6 +39,12 @@ class FileBlobStore(BlobStore):
             return self._path(match.group(1)).read_bytes()
         except FileNotFoundError:
             raise KeyError(ref) from None
+
+    def refs(self) -> Iterator[str]:
+        """Every stored reference (for `paperbanana migrate`)."""
+        for path in sorted(self.root.glob("??/*")):
+            if len(path.parent.name + path.name) == 64:  # not a temporary file
+                yield f"sha256:{path.parent.name}{path.name}"
 
     def _path(self, digest: str) -> Path:
         return self.root / digest[:2] / digest[2:]

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from adapters.sql_read_models import SqlWriter, select
 from application.projections.read_models import (
     SCHEMA,
     PositionConflict,
@@ -15,46 +16,6 @@ from application.projections.read_models import (
     ReadModelWriter,
     Row,
 )
-
-
-def _columns(table: str, names: list[str] | tuple[str, ...]) -> list[str]:
-    """Guard: only columns of the schema reach SQL text."""
-    known = SCHEMA[table][0]
-    for name in names:
-        if name not in known:
-            raise KeyError(f"{table} has no column {name}")
-    return list(names)
-
-
-def _where(table: str, key: Row) -> tuple[str, list]:
-    if not key:
-        return "", []
-    names = _columns(table, list(key))
-    return " WHERE " + " AND ".join(f"{n} = ?" for n in names), [key[n] for n in names]
-
-
-class _Writer(ReadModelWriter):
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-
-    def insert(self, table: str, row: Row) -> None:
-        names = _columns(table, list(row))
-        self.conn.execute(
-            f"INSERT OR REPLACE INTO {table} ({', '.join(names)}) "
-            f"VALUES ({', '.join('?' * len(names))})", [row[n] for n in names])
-
-    def update(self, table: str, key: Row, changes: Row | None = None,
-               increments: Row | None = None) -> None:
-        changes, increments = changes or {}, increments or {}
-        sets = [f"{n} = ?" for n in _columns(table, list(changes))]
-        sets += [f"{n} = {n} + ?" for n in _columns(table, list(increments))]
-        where, params = _where(table, key)
-        self.conn.execute(f"UPDATE {table} SET {', '.join(sets)}{where}",
-                          [*changes.values(), *increments.values(), *params])
-
-    def delete(self, table: str, key: Row) -> None:
-        where, params = _where(table, key)
-        self.conn.execute(f"DELETE FROM {table}{where}", params)
 
 
 class SQLiteReadModels(ReadModels):
@@ -90,7 +51,7 @@ class SQLiteReadModels(ReadModels):
             try:
                 if self._position() != after:
                     raise PositionConflict(f"read models moved past {after}")
-                yield _Writer(self.conn)
+                yield SqlWriter(self.conn.execute, "?")
                 self.conn.execute(
                     "INSERT INTO tracking VALUES ('read-models', ?) "
                     "ON CONFLICT (name) DO UPDATE SET position = excluded.position", [position])
@@ -109,16 +70,9 @@ class SQLiteReadModels(ReadModels):
 
     def rows(self, table: str, where: Row | None = None, order_by: str | None = None,
              descending: bool = False, limit: int | None = None, offset: int = 0) -> list[Row]:
-        clause, params = _where(table, where or {})
-        if order_by:
-            clause += " ORDER BY " + ", ".join(
-                f"{c} {'DESC' if descending else 'ASC'}"
-                for c in _columns(table, [c.strip() for c in order_by.split(",")]))
-        if limit is not None:
-            clause += " LIMIT ? OFFSET ?"
-            params += [limit, offset]
+        sql, params = select(table, "?", where, order_by, descending, limit, offset)
         with self._lock:
-            return [dict(r) for r in self.conn.execute(f"SELECT * FROM {table}{clause}", params)]
+            return [dict(r) for r in self.conn.execute(sql, params)]
 
     def counts(self) -> dict[str, int]:
         with self._lock:

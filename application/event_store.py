@@ -65,6 +65,12 @@ class EventStore(Application[UUID]):
         """The id of the newest notification, 0 when the store is empty."""
         return self.recorder.max_notification_id() or 0
 
+    def append(self, events: Sequence[DomainEventProtocol[UUID]]) -> list[int]:
+        """Record events made elsewhere exactly as they are (a migration's copy), in one
+        transaction; return their notification ids. No commit hooks run."""
+        stored = [self.mapper.to_stored_event(event) for event in events]
+        return list(self.recorder.insert_events(stored) or [])
+
     def read_after(self, position: int, limit: int) -> Iterator[tuple[int, DomainEventProtocol[UUID]]]:
         """Events recorded after `position`, oldest first, with their notification ids."""
         notifications = self.recorder.select_notifications(

@@ -40,6 +40,17 @@ class JobQueue(ABC):
         """Ask a worker to attempt the webhook delivery, not before `delay_seconds`."""
 
 
+class Leadership(ABC):
+    """Whether this process is the one doing a deployment-wide chore (the reaper)."""
+
+    @abstractmethod
+    def held(self) -> bool:
+        """True while this process holds the role; takes it when it is free."""
+
+    def close(self) -> None:
+        """Give the role up."""
+
+
 class DeliveryFailed(Exception):
     """A webhook got no HTTP answer (address refused, timeout, connection or TLS error)."""
 

@@ -54,13 +54,15 @@ class WebhookDeliveries:
         """Make the next attempt of a pending delivery, record it, schedule the one after.
 
         A finished or unknown delivery is left alone, so a duplicate job costs one read;
-        a job that loses the race to record the same attempt leaves the rest to the winner.
+        so is one whose next attempt is not due yet (a duplicate job, such as a dead
+        worker's message given again after its retry was enqueued); a job that loses the
+        race to record the same attempt leaves the rest to the winner.
         """
         try:
             delivery: WebhookDelivery = self.store.get(delivery_id)
         except AggregateNotFoundError:
             return
-        if delivery.finished:
+        if delivery.finished or self._until_due(delivery, self.clock.now()) > 0:
             return
         status_code, error, duration_ms = self._attempt(delivery)
         at = self.clock.now()
@@ -93,21 +95,37 @@ class WebhookDeliveries:
         return status_code, error, round((time.monotonic() - started) * 1000, 1)
 
     def _due_in(self, delivery: WebhookDelivery, now: datetime) -> float:
-        """Seconds from `now` until the delivery's next attempt, by the scaled schedule."""
+        """Seconds from `now` until the delivery's next attempt, 0 when it is due."""
+        return max(0.0, self._until_due(delivery, now))
+
+    def _until_due(self, delivery: WebhookDelivery, now: datetime) -> float:
+        """Seconds from `now` until the next attempt by the scaled schedule; negative when
+        it is late."""
         delay = delivery.next_retry_delay * self.retry_scale
         if delivery.attempts:
             delay -= (now - delivery.attempts[-1]["at"]).total_seconds()
-        return max(0.0, delay)
+        else:
+            delay -= (now - delivery.scheduled_at).total_seconds()
+        return delay
 
     def pending(self) -> list[tuple[UUID, float]]:
         """Deliveries still owed, each with the seconds until it is due: to dispatch again
         after a restart (an embedded broker's messages die with the process)."""
+        return [(delivery_id, max(0.0, until_due)) for delivery_id, until_due in self._owed()]
+
+    def overdue(self, lease: float) -> list[UUID]:
+        """Deliveries whose attempt is late by more than `lease`: their message was lost
+        with a worker that died."""
+        return [delivery_id for delivery_id, until_due in self._owed() if until_due < -lease]
+
+    def _owed(self) -> list[tuple[UUID, float]]:
         self.follower.catch_up()
         now = self.clock.now()
         rows = self.read_models.rows("webhook_deliveries", {"status": "pending"},
                                      order_by="created_at")
         owed = [self.store.read(UUID(row["delivery_id"])) for row in rows]
-        return [(delivery.id, self._due_in(delivery, now)) for delivery in owed]
+        return [(delivery.id, self._until_due(delivery, now)) for delivery in owed
+                if not delivery.finished]  # finished since the row was read
 
     def history(self, key_id: str | None = None, status: str | None = None,
                 limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:

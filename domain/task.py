@@ -67,6 +67,13 @@ class Task(Aggregate):
         self.description: str | None = None
         self.error: str | None = None
 
+    @property
+    def last_seen_at(self) -> datetime:
+        """The last sign of life: its submission, its start, or its latest round."""
+        if self.rounds:
+            return self.rounds[-1]["at"]
+        return self.started_at or self.submitted_at
+
     def start(self, at: datetime) -> None:
         if self.status.finished:
             raise IllegalTransition(f"task is already {self.status.value}")

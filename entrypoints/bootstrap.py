@@ -12,6 +12,7 @@ import logging
 import os
 import secrets
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,6 @@ from adapters.bokeh_diagram_renderer import BokehDiagramRenderer
 from adapters.bokeh_plot_renderer import BokehPlotRenderer
 from adapters.browser_render_service import BrowserRenderService
 from adapters.dramatiq_jobs import DramatiqJobQueue, make_broker
-from adapters.file_blob_store import FileBlobStore
 from adapters.graphviz_diagram_layout import GraphvizDiagramLayout
 from adapters.house_diagram_stylist import HouseDiagramStylist
 from adapters.house_plot_stylist import HousePlotStylist
@@ -34,23 +34,27 @@ from adapters.offline_diagram_critic import OfflineDiagramCritic
 from adapters.offline_diagram_planner import OfflineDiagramPlanner
 from adapters.offline_plot_critic import OfflinePlotCritic
 from adapters.offline_plot_planner import OfflinePlotPlanner
-from adapters.sqlite_read_models import SQLiteReadModels
 from adapters.system_clock import SystemClock
 from adapters.webhook_address_policy import AddressPolicy
 from application.api_keys import ApiKeys
 from application.diagrams.pipeline import DiagramPipeline
 from application.event_store import EventStore
 from application.plots.pipeline import PlotPipeline
-from application.ports import Clock, FigurePipeline
+from application.ports import Clock, FigurePipeline, Leadership
 from application.projections.dispatcher import Dispatcher
 from application.projections.follower import Follower
 from application.projections.projector import Projector
+from application.projections.read_models import ReadModels
+from application.recovery import Reaper, SoleLeader
 from application.tasks import Tasks
 from application.webhooks import WebhookDeliveries
+from entrypoints.persistence import Persistence, open_persistence
 from entrypoints.settings import Settings, env_name
 from entrypoints.version import VERSION
 
 log = logging.getLogger("paperbanana")
+REAPS_PER_LEASE = 3
+READY_SECONDS = 3.0
 
 
 def read_or_create_secret(path: Path, make: Callable[[], str]) -> str:
@@ -101,8 +105,7 @@ def webhook_sender(settings: Settings) -> HttpWebhookSender:
 @dataclass
 class Container:
     settings: Settings
-    store: EventStore
-    read_models: SQLiteReadModels
+    persistence: Persistence
     follower: Follower
     broker: dramatiq.Broker
     queue: DramatiqJobQueue
@@ -112,39 +115,63 @@ class Container:
     admin_key_hash: bytes
     admin_key_file: Path | None
     render_service: BrowserRenderService | None = None
+    reaper: Reaper | None = None
     worker: Worker | None = None
     _stopping: threading.Event = field(default_factory=threading.Event, init=False)
     _following: threading.Thread | None = field(default=None, init=False)
+
+    @property
+    def store(self) -> EventStore:
+        return self.persistence.store
+
+    @property
+    def read_models(self) -> ReadModels:
+        return self.persistence.read_models
 
     def is_admin(self, token: str | None) -> bool:
         digest = hashlib.sha256((token or "").encode()).digest()
         return bool(token) and hmac.compare_digest(digest, self.admin_key_hash)
 
     def start_dispatching(self, follow_every: float | None = None) -> tuple[int, int]:
-        """Dispatch new events from now on; re-dispatch the unfinished tasks and the
-        pending webhook deliveries (each when it is due). Returns their counts.
+        """Dispatch new events from now on; recover what was left unfinished. Returns
+        the counts of tasks and webhook deliveries dispatched again.
 
-        `follow_every` (seconds) also follows the log on a timer, for when other
-        processes (workers on a shared broker) write the events to dispatch.
+        A process that owns its store re-dispatches every unfinished task and pending
+        delivery (each when it is due). Processes sharing a store leave that to the
+        reaper, which only takes work silent for longer than the lease. `follow_every`
+        (seconds) also follows the log on a timer, for events other processes write,
+        and runs the reaper's passes.
         """
-        self.follower.catch_up()
-        self.follower.consumers.append(Dispatcher(self.queue, start=self.store.head()))
-        unfinished = self.tasks.unfinished()
-        for task_id in unfinished:
-            self.queue.enqueue_task(task_id)
-        pending = self.deliveries.pending()
-        for delivery_id, due_in in pending:
-            self.queue.enqueue_delivery(delivery_id, due_in)
+        position = self.persistence.dispatch_position(self.store.head())
+        self.follower.consumers.append(Dispatcher(self.queue, position))
+        self.follower.catch_up()  # a shared position may be behind: dispatch what is left
+        tasks = deliveries = 0
+        if not self.persistence.shared:
+            unfinished = self.tasks.unfinished()
+            for task_id in unfinished:
+                self.queue.enqueue_task(task_id)
+            pending = self.deliveries.pending()
+            for delivery_id, due_in in pending:
+                self.queue.enqueue_delivery(delivery_id, due_in)
+            tasks, deliveries = len(unfinished), len(pending)
+        if self.reaper is not None:
+            reaped = self.reaper.reap()
+            tasks, deliveries = tasks + reaped[0], deliveries + reaped[1]
         if follow_every is not None:
             self._following = threading.Thread(target=self._follow, args=(follow_every,),
                                                name="paperbanana-follower", daemon=True)
             self._following.start()
-        return len(unfinished), len(pending)
+        return tasks, deliveries
 
     def _follow(self, every: float) -> None:
-        while not self._stopping.wait(every):
+        reap_every = self.settings.lease_seconds / REAPS_PER_LEASE
+        reaped_at = time.monotonic()
+        while not self._stopping.wait(min(every, reap_every)):
             try:
                 self.follower.catch_up()
+                if self.reaper is not None and time.monotonic() - reaped_at >= reap_every:
+                    reaped_at = time.monotonic()
+                    self.reaper.reap()
             except Exception:
                 log.exception("following the event log failed; trying again")
 
@@ -153,6 +180,35 @@ class Container:
         self.worker = Worker(self.broker, queues=self.queue.queues,
                              worker_threads=self.settings.worker_threads, worker_timeout=100)
         self.worker.start()
+
+    def readiness(self) -> dict[str, str | None]:
+        """Each dependency and why it failed (None when it answers); errors are logged.
+
+        The checks run side by side, each in a daemon thread, and a check still waiting
+        after READY_SECONDS fails: the store's driver retries a lost database for much
+        longer than a load balancer waits.
+        """
+        checks = {"event_store": self.store.head, "read_models": self.read_models.position,
+                  "broker": self.queue.ping}
+        failures: dict[str, str | None] = {
+            name: f"no answer within {READY_SECONDS:g} s" for name in checks}
+
+        def run(name: str, check: Callable[[], object]) -> None:
+            try:
+                check()
+                failures[name] = None
+            except Exception as error:
+                log.warning("readiness: %s failed: %s", name, type(error).__name__)
+                failures[name] = f"unreachable ({type(error).__name__})"
+
+        threads = [threading.Thread(target=run, args=item, daemon=True)
+                   for item in checks.items()]
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + READY_SECONDS
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        return dict(failures)
 
     def close(self) -> None:
         self._stopping.set()
@@ -164,15 +220,39 @@ class Container:
         self.broker.close()
         if self.render_service is not None:
             self.render_service.close()
-        self.store.close()
-        self.read_models.close()
+        if self.reaper is not None:
+            self.reaper.leadership.close()
+        self.persistence.close()
+
+
+def require_shared_secrets(settings: Settings) -> None:
+    """Processes on several machines must share the keys: generating them per machine
+    would make each machine's events unreadable to the others."""
+    missing = [env_name(name) for name in ("cipher_key", "admin_key")
+               if not getattr(settings, name)]
+    if missing:
+        raise SystemExit(
+            f"{' and '.join(missing)} must be set with a PostgreSQL event store: every API "
+            "and worker process must share them (`paperbanana secrets` prints new ones; "
+            "see docs/deployment.md)")
+
+
+def reaper_leadership(settings: Settings, persistence: Persistence) -> Leadership | None:
+    """Separate workers need a reaper: elected among processes sharing PostgreSQL, or
+    the one `serve` over SQLite. The embedded default has none (it recovers on start)."""
+    if not settings.distributed:
+        return None
+    return persistence.reaper_leadership() or SoleLeader()
 
 
 def bootstrap(settings: Settings, *, pipelines: Mapping[str, FigurePipeline] | None = None,
               clock: Clock | None = None, broker: dramatiq.Broker | None = None) -> Container:
     sender = webhook_sender(settings)
+    if settings.event_store:
+        require_shared_secrets(settings)
     data_dir = settings.data_dir
-    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not settings.event_store:
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     clock = clock or SystemClock()
     cipher_key = settings.cipher_key or read_or_create_secret(
         data_dir / "cipher_key", lambda: AESCipher.create_key(32))
@@ -180,18 +260,10 @@ def bootstrap(settings: Settings, *, pipelines: Mapping[str, FigurePipeline] | N
     admin_key = settings.admin_key or read_or_create_secret(
         admin_key_file, lambda: "pba_" + secrets.token_urlsafe(32))
 
-    store = EventStore({
-        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-        "SQLITE_DBNAME": str(data_dir / "events.sqlite"),
-        "SQLITE_LOCK_TIMEOUT": "30",
-        "CIPHER_TOPIC": "eventsourcing.cipher:AESCipher",
-        "CIPHER_KEY": cipher_key,
-        "AGGREGATE_CACHE_MAXSIZE": "2000",
-    })
-    read_models = SQLiteReadModels(data_dir / "read_models.sqlite")
+    persistence = open_persistence(settings, data_dir, cipher_key)
+    store, read_models = persistence.store, persistence.read_models
     follower = Follower(store, [Projector(read_models)])
     store.on_commit(follower.catch_up)
-    blobs = FileBlobStore(data_dir / "blobs")
     broker = broker or make_broker(settings.broker_url)
     render_service = None
     if pipelines is None:
@@ -202,14 +274,19 @@ def bootstrap(settings: Settings, *, pipelines: Mapping[str, FigurePipeline] | N
     queue = DramatiqJobQueue(broker, run_task=lambda task_id: tasks.run(task_id),
                              deliver=lambda delivery_id: deliveries.deliver(delivery_id))
     deliveries = WebhookDeliveries(
-        store, clock, read_models, follower, blobs, queue, sender,
+        store, clock, read_models, follower, persistence.blobs, queue, sender,
         public_url=settings.base_url, user_agent=f"PaperBanana-Webhook/{VERSION}",
         retry_scale=settings.webhook_retry_scale)
-    tasks = Tasks(store, clock, blobs, pipelines, deliveries, read_models, follower)
+    lease = settings.lease_seconds if settings.distributed else None
+    tasks = Tasks(store, clock, persistence.blobs, pipelines, deliveries, read_models, follower,
+                  lease=lease)
+    leadership = reaper_leadership(settings, persistence)
     return Container(
-        settings=settings, store=store, read_models=read_models, follower=follower,
+        settings=settings, persistence=persistence, follower=follower,
         broker=broker, queue=queue, api_keys=ApiKeys(store, clock, read_models, follower),
         tasks=tasks, deliveries=deliveries,
         admin_key_hash=hashlib.sha256(admin_key.encode()).digest(),
         admin_key_file=admin_key_file, render_service=render_service,
+        reaper=None if leadership is None else Reaper(tasks, deliveries, queue, leadership,
+                                                      settings.lease_seconds),
     )

@@ -1,16 +1,19 @@
-"""`paperbanana`: serve, worker, keys, audit and projections, over one composition root."""
+"""`paperbanana`: serve, worker, keys, audit, projections, migrate and secrets, over one
+composition root."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import logging
-import signal
+import secrets
 import sys
-import threading
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
+
+from eventsourcing.cipher import AESCipher
 
 from application.api_keys import UNSET
 from application.diagrams.description import describe as describe_diagram
@@ -20,7 +23,9 @@ from application.plots.description import describe as describe_plot
 from application.ports import FigureFailed, RenderedFigure
 from domain.errors import DomainError
 from entrypoints.bootstrap import Container, bootstrap, build_figure_pipelines
+from entrypoints.migration import MigrationError, migrate
 from entrypoints.settings import CONVERTERS, HELP, Settings, env_name
+from entrypoints.worker import run_worker, supervise
 
 
 def _settings_flags() -> argparse.ArgumentParser:
@@ -39,6 +44,17 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", parents=[flags], help="run the HTTP API (and, embedded, its worker)")
     commands.add_parser("worker", parents=[flags], help="run a worker against PAPERBANANA_BROKER_URL")
+    migrate = commands.add_parser(
+        "migrate", parents=[flags],
+        help="copy an embedded data directory's events (in order) and figures into the "
+             "PostgreSQL store of PAPERBANANA_EVENT_STORE, rebuild its read models and "
+             "verify the counts")
+    migrate.add_argument("source", help="the embedded data directory (its events.sqlite, "
+                                        "cipher_key and blobs/)")
+    migrate.add_argument("--source-cipher-key",
+                         help="the source's cipher key (default: SOURCE/cipher_key)")
+    commands.add_parser("secrets", help="print a new cipher key and admin key for "
+                                        "PAPERBANANA_CIPHER_KEY and PAPERBANANA_ADMIN_KEY")
 
     keys = commands.add_parser("keys", help="manage API keys").add_subparsers(
         dest="keys_command", required=True)
@@ -99,6 +115,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings.load(overrides={name: getattr(args, name, None) for name in HELP})
+    if args.command == "worker":
+        if not settings.broker_url:
+            print("error: the embedded default runs its worker inside `paperbanana serve`; "
+                  "set PAPERBANANA_BROKER_URL=redis://... to run separate workers",
+                  file=sys.stderr)
+            return 2
+        if settings.worker_processes > 1:
+            return supervise(settings)
     if args.command in LOCAL_COMMANDS:
         try:
             return LOCAL_COMMANDS[args.command](settings, args)
@@ -108,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     container = bootstrap(settings)
     try:
         return COMMANDS[args.command](container, args)
-    except (ApplicationError, DomainError) as error:
+    except (ApplicationError, DomainError, CliFailure, MigrationError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     finally:
@@ -124,18 +148,34 @@ def _serve(container: Container, args: argparse.Namespace) -> int:
 
 
 def _worker(container: Container, args: argparse.Namespace) -> int:
-    if not container.settings.broker_url:
-        print("error: the embedded default runs its worker inside `paperbanana serve`; "
-              "set PAPERBANANA_BROKER_URL=redis://... to run separate workers", file=sys.stderr)
-        return 2
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
-    container.start_worker()
-    logging.getLogger("paperbanana").info(
-        "worker consuming %s with %d threads", sorted(container.queue.queues),
-        container.settings.worker_threads)
-    stop.wait()
+    run_worker(container)
+    return 0
+
+
+def _migrate(container: Container, args: argparse.Namespace) -> int:
+    if not container.persistence.shared:
+        raise CliFailure("set PAPERBANANA_EVENT_STORE to the postgresql:// URL to migrate into")
+    source_dir = Path(args.source)
+    if not (source_dir / "events.sqlite").is_file():
+        raise CliFailure(f"{source_dir} holds no embedded event store (events.sqlite)")
+    source_key = args.source_cipher_key or _read_text(str(source_dir / "cipher_key")).strip()
+    source = bootstrap(replace(container.settings, data_dir=source_dir, event_store=None,
+                               blob_store=None, broker_url=None, cipher_key=source_key))
+    try:
+        report = migrate(source, container, _progress_bar)
+    finally:
+        source.close()
+    print(file=sys.stderr)
+    _print(report.as_dict())
+    if not report.verified:
+        print("error: the copy does not match the source (see above)", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _secrets(settings: Settings, args: argparse.Namespace) -> int:
+    print(f"{env_name('cipher_key')}={AESCipher.create_key(32)}")
+    print(f"{env_name('admin_key')}=pba_{secrets.token_urlsafe(32)}")
     return 0
 
 
@@ -183,17 +223,17 @@ def _audit(container: Container, args: argparse.Namespace) -> int:
     return 0 if consumed == key.total_used else 1
 
 
+def _progress_bar(position: int, head: int) -> None:
+    width = 40
+    done = int(width * position / head) if head else width
+    print(f"\r[{'#' * done}{'.' * (width - done)}] {position}/{head} events",
+          end="", file=sys.stderr, flush=True)
+
+
 def _projections(container: Container, args: argparse.Namespace) -> int:
     head = container.store.head()
     container.read_models.reset()
-
-    def progress(position: int, head: int) -> None:
-        width = 40
-        done = int(width * position / head) if head else width
-        print(f"\r[{'#' * done}{'.' * (width - done)}] {position}/{head} events",
-              end="", file=sys.stderr, flush=True)
-
-    container.follower.catch_up(progress)
+    container.follower.catch_up(_progress_bar)
     print(file=sys.stderr)
     _print({"events": head, "rows": container.read_models.counts()})
     return 0
@@ -286,8 +326,8 @@ def _print(value: Any) -> None:
 
 
 COMMANDS = {"serve": _serve, "worker": _worker, "keys": _keys, "audit": _audit,
-            "projections": _projections}
-LOCAL_COMMANDS = {"plot": _plot, "diagram": _diagram, "render": _render}
+            "projections": _projections, "migrate": _migrate}
+LOCAL_COMMANDS = {"plot": _plot, "diagram": _diagram, "render": _render, "secrets": _secrets}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -22,10 +22,12 @@ def start(container: Container):
     embedded = isinstance(container.broker, StubBroker)
     if embedded:
         container.start_worker()
-    # Separate workers write events (finished tasks, webhook deliveries) that this
-    # process dispatches: follow the log on a timer, not only on its own requests.
+    # Separate workers and other API processes write events (finished tasks, webhook
+    # deliveries) that this process may dispatch: follow the log on a timer, not only on
+    # its own requests.
+    alone = embedded and not container.persistence.shared
     tasks, deliveries = container.start_dispatching(
-        follow_every=None if embedded else FOLLOW_SECONDS)
+        follow_every=None if alone else FOLLOW_SECONDS)
     if tasks or deliveries:
         log.info("re-dispatched %d unfinished task(s) and %d pending webhook delivery(ies)",
                  tasks, deliveries)
@@ -47,8 +49,9 @@ def serve(container: Container) -> None:
     server = start(container)
     if container.admin_key_file is not None:
         log.info("admin key is in %s (mode 0600)", container.admin_key_file)
-    log.info("PaperBanana serving on %s (data in %s)", container.settings.base_url,
-             container.settings.data_dir)
+    log.info("PaperBanana serving on %s (%s)", container.settings.base_url,
+             "store shared in PostgreSQL" if container.persistence.shared
+             else f"data in {container.settings.data_dir}")
     try:
         server.run()
     except KeyboardInterrupt:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import struct
 import threading
+import time
 import zlib
 from datetime import datetime, timedelta, timezone
 
@@ -42,6 +43,22 @@ class FakePipeline(FigurePipeline):
             raise FigureFailed(self.fail_with)
         return Figure(png=tiny_png(), description=f"A fake {request.kind} figure.",
                       extras={"spec": (b'{"fake": true}', "application/json")})
+
+
+class SlowFakePipeline(FakePipeline):
+    """Takes `delay` seconds, spread over its rounds, each round a sign of life: a test
+    can kill the process mid-task while leases still see the task alive."""
+
+    def __init__(self, delay: float) -> None:
+        super().__init__()
+        self.delay = delay
+
+    def generate(self, request: FigureRequest, on_iteration) -> Figure:
+        def slow_round(notes: list[str]) -> None:
+            time.sleep(self.delay / request.iterations)
+            on_iteration(notes)
+
+        return super().generate(request, slow_round)
 
 
 class SteppingClock(Clock):

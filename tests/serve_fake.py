@@ -7,7 +7,6 @@ each run for that many seconds, so a test can kill the process mid-task.
 import logging
 import os
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -15,17 +14,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from entrypoints.bootstrap import bootstrap  # noqa: E402
 from entrypoints.server import serve  # noqa: E402
 from entrypoints.settings import Settings  # noqa: E402
-from tests.fakes import FakePipeline  # noqa: E402
-
-
-class SlowFakePipeline(FakePipeline):
-    def generate(self, request, on_iteration):
-        time.sleep(float(os.environ.get("FAKE_PIPELINE_DELAY", "0")))
-        return super().generate(request, on_iteration)
-
+from tests.fakes import SlowFakePipeline  # noqa: E402
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO)
-    pipeline = SlowFakePipeline()
+    pipeline = SlowFakePipeline(float(os.environ.get("FAKE_PIPELINE_DELAY", "0")))
     serve(bootstrap(Settings.load(), pipelines={"methodology": pipeline,
                                                 "statistical_plot": pipeline}))

@@ -64,23 +64,24 @@ class ThreadServer:
         assert not self.thread.is_alive(), "waitress did not stop"
 
 
-class ProcessServer:
-    """`tests/serve_fake.py` (the real serve path with a fake pipeline) in a subprocess."""
+class ChildProcess:
+    """A test script in a subprocess with PAPERBANANA_* settings in its environment; its
+    output goes to a log file beside the data directory."""
 
-    def __init__(self, data_dir: Path, port: int, admin_key: str, delay: float = 0.0) -> None:
-        self.base_url = f"http://127.0.0.1:{port}"
+    script = "serve_fake.py"
+
+    def __init__(self, data_dir: Path, name: str, env: dict[str, str] | None = None,
+                 delay: float = 0.0) -> None:
         self.env = {**os.environ, "PAPERBANANA_DATA_DIR": str(data_dir),
-                    "PAPERBANANA_PORT": str(port), "PAPERBANANA_ADMIN_KEY": admin_key,
-                    "FAKE_PIPELINE_DELAY": str(delay), "PYTHONPATH": str(ROOT)}
-        self.log = data_dir.parent / f"server-{port}.log"
+                    "FAKE_PIPELINE_DELAY": str(delay), "PYTHONPATH": str(ROOT), **(env or {})}
+        self.log = data_dir.parent / f"{name}.log"
         self.process: subprocess.Popen | None = None
 
-    def start(self) -> ProcessServer:
+    def start(self):
         self.log.parent.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
-            [sys.executable, str(ROOT / "tests" / "serve_fake.py")], env=self.env,
+            [sys.executable, str(ROOT / "tests" / self.script)], env=self.env,
             stdout=self.log.open("ab"), stderr=subprocess.STDOUT, cwd=ROOT)
-        wait_healthy(self.base_url)
         return self
 
     def kill(self) -> None:
@@ -96,11 +97,33 @@ class ProcessServer:
             except subprocess.TimeoutExpired:
                 self.kill()
 
-    def __enter__(self) -> ProcessServer:
+    def __enter__(self):
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+class ProcessServer(ChildProcess):
+    """`tests/serve_fake.py` (the real serve path with a fake pipeline) in a subprocess."""
+
+    def __init__(self, data_dir: Path, port: int, admin_key: str, delay: float = 0.0,
+                 env: dict[str, str] | None = None) -> None:
+        super().__init__(data_dir, f"server-{port}", {
+            "PAPERBANANA_PORT": str(port), "PAPERBANANA_ADMIN_KEY": admin_key, **(env or {})},
+            delay)
+        self.base_url = f"http://127.0.0.1:{port}"
+
+    def start(self) -> ProcessServer:
+        super().start()
+        wait_healthy(self.base_url)
+        return self
+
+
+class WorkerProcess(ChildProcess):
+    """`tests/work_fake.py` (the real worker path with a fake pipeline) in a subprocess."""
+
+    script = "work_fake.py"
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ each consumer records its own position, so a crash between batches only replays.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
@@ -16,10 +17,14 @@ from application.event_store import EventStore
 from application.projections.read_models import PositionConflict
 
 BATCH_SIZE = 500
+log = logging.getLogger(__name__)
 
 
 class Consumer(Protocol):
     name: str
+    deferrable: bool
+    """True when a failure may wait: it is logged, and the same events are offered again
+    on the next catch-up, while the caller (a request that committed) goes on."""
 
     def position(self) -> int: ...
 
@@ -49,6 +54,12 @@ class Follower:
                     except PositionConflict:
                         position = consumer.position()
                         continue
+                    except Exception:
+                        if not consumer.deferrable:
+                            raise
+                        log.exception("%s failed after %d; trying again later",
+                                      consumer.name, position)
+                        break
                     position = batch[-1][0]
                     if progress is not None:
                         progress(position, head)

@@ -111,6 +111,7 @@ class Projector:
     """Applies batches of events to the read models, each batch with its position."""
 
     name = "read-models"
+    deferrable = False  # readers need it caught up
 
     def __init__(self, read_models: ReadModels) -> None:
         self.read_models = read_models

@@ -38,6 +38,15 @@ SCHEMA: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
+COLUMN_TYPES: Mapping[str, str] = {
+    # columns that are not text, by kind: "integer", "boolean" or "real"
+    "quota_remaining": "integer", "quota_total": "integer", "total_used": "integer",
+    "active": "boolean", "has_webhook_secret": "boolean", "id": "integer",
+    "iterations": "integer", "rounds_done": "integer", "attempts": "integer",
+    "number": "integer", "status_code": "integer", "duration_ms": "real",
+}
+
+
 class PositionConflict(Exception):
     """Another process applied events since the caller read the position."""
 
@@ -84,6 +93,9 @@ class ReadModels(ABC):
     @abstractmethod
     def counts(self) -> dict[str, int]:
         """Row count per table."""
+
+    def close(self) -> None:
+        """Let go of connections and files."""
 
     def dump(self) -> Iterator[tuple[str, list[Row]]]:
         """Every table's rows in primary-key order, to compare two builds."""

@@ -9,6 +9,8 @@ from entrypoints.version import VERSION
 
 STR = {"type": "string"}
 NULLABLE_STR = {"type": "string", "nullable": True}
+READY_CHECKS = {"type": "object", "additionalProperties": {"type": "string"},
+                "description": "each dependency: ok, or why it failed"}
 INT = {"type": "integer"}
 NULLABLE_INT = {"type": "integer", "nullable": True, "minimum": 0}
 BOOL = {"type": "boolean"}
@@ -96,6 +98,11 @@ def openapi_document(base_url: str) -> dict[str, Any]:
         "paths": {
             "/api/health": {"get": _op("Liveness and version", {"200": _json(
                 _obj({"status": STR, "version": STR}), "ok")}, security=None)},
+            "/api/health/ready": {"get": _op(
+                "Readiness: the event store, read models and broker answer",
+                {"200": _json(_obj({"status": STR, "checks": READY_CHECKS}), "ready"),
+                 "503": _json(_obj({"detail": STR, "status": STR, "checks": READY_CHECKS}),
+                              "a dependency does not answer")}, security=None)},
             "/api/generate": {"post": _op(
                 "Submit a methodology diagram", {"202": ACCEPTED, **_errors(401, 403, 422)},
                 _obj({"source_context": STR, "caption": STR, "iterations": ITERATIONS, **WEBHOOK},

@@ -38,6 +38,13 @@ def test_health_needs_no_auth(client) -> None:
     assert client.simulate_get("/api/health").json == {"status": "ok", "version": "0.1.2"}
 
 
+def test_readiness_checks_the_store_read_models_and_broker(client) -> None:
+    ready = client.simulate_get("/api/health/ready")
+    assert ready.status_code == 200
+    assert ready.json == {"status": "ready", "checks": {
+        "event_store": "ok", "read_models": "ok", "broker": "ok"}}
+
+
 def test_created_key_is_shown_in_full_once(client, admin) -> None:
     result = client.simulate_post("/api/admin/keys", headers=admin, json={
         "name": "my-app", "quota": 100, "webhook_url": "https://example.org/callback",
@@ -272,7 +279,7 @@ def test_openapi_document_is_valid_and_covers_every_route(client) -> None:
     document = client.simulate_get("/api/openapi.json").json
     validate(document)
     assert set(document["paths"]) == {
-        "/api/health", "/api/generate", "/api/plot", "/api/tasks/{task_id}",
+        "/api/health", "/api/health/ready", "/api/generate", "/api/plot", "/api/tasks/{task_id}",
         "/api/tasks/{task_id}/image", "/api/tasks/{task_id}/spec", "/api/admin/keys",
         "/api/admin/keys/{key}", "/api/admin/webhooks"}
     assert document["info"]["version"] == "0.1.2"

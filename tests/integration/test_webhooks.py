@@ -299,6 +299,24 @@ def test_a_duplicate_job_for_a_delivered_delivery_does_nothing(start: Start) -> 
     assert container.store.get(delivery_id).version == version
 
 
+def test_a_duplicate_job_before_the_retry_is_due_does_nothing(start: Start) -> None:
+    """A dead worker's message given again after its retry was enqueued comes early."""
+    container = start(webhook_retry_scale=10)  # the retry is due in 50 s
+    with WebhookReceiver(500) as receiver:
+        key = new_key(container, webhook_url=receiver.url)
+        submit(container, key)
+        deadline = time.monotonic() + 10
+        while not [d for d in history(container, key) if d["attempts"]]:
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        (delivery,) = history(container, key)
+        delivery_id = UUID(delivery["delivery_id"])
+        version = container.store.get(delivery_id).version
+        container.deliveries.deliver(delivery_id)
+    assert len(receiver.received) == 1
+    assert container.store.get(delivery_id).version == version
+
+
 def test_a_deleted_keys_deliveries_are_not_sent(tmp_path: Path, pipeline: FakePipeline) -> None:
     container = bootstrap(make_settings(tmp_path / "var", webhook_allowed_hosts="127.0.0.1"),
                           pipelines=fake_pipelines(pipeline))
