@@ -69,10 +69,12 @@ def test_the_contract_flow_across_two_api_and_two_worker_processes(
         detail = requests.get(f"{b}/api/admin/keys/{key}", headers=ADMIN).json()
         assert (detail["total_used"], detail["quota_remaining"]) == (2, 8)
         assert sorted(u["endpoint"] for u in detail["usage_log"]) == ["generate", "plot"]
-        wait_for(lambda: len(receiver.received) >= 2)
-        history = requests.get(f"{a}/api/admin/webhooks", headers=ADMIN).json()
-        assert sorted((d["status"], len(d["attempts"])) for d in history) == [
-            ("delivered", 1), ("delivered", 1)]
+        def deliveries() -> list[tuple[str, int]]:
+            history = requests.get(f"{a}/api/admin/webhooks", headers=ADMIN).json()
+            return sorted((d["status"], len(d["attempts"])) for d in history)
+
+        wait_for(lambda: [status for status, _ in deliveries()] == ["delivered"] * 2)
+        assert deliveries() == [("delivered", 1), ("delivered", 1)]
         for server in (a, b):
             assert requests.get(f"{server}/api/health/ready").json()["status"] == "ready"
 
@@ -87,14 +89,16 @@ def test_the_contract_flow_across_two_api_and_two_worker_processes(
 
 def test_a_worker_killed_mid_task_its_task_completes_once_and_notifies_once(
         tmp_path: Path, postgres_url: str, broker_url: str) -> None:
-    env = distributed_env(postgres_url, broker_url, lease_seconds=3)
+    """The doomed worker would take 20 s, in rounds of 2 s (signs of life within the 4 s
+    lease), so it is still at work when the survivor is up and it is killed."""
+    env = distributed_env(postgres_url, broker_url, lease_seconds=4)
     with (WebhookReceiver(200) as receiver,
           ProcessServer(tmp_path / "api" / "var", free_port(), ADMIN_KEY, env=env) as server,
-          new_worker(tmp_path, env, "doomed", delay=2) as doomed):
+          new_worker(tmp_path, env, "doomed", delay=20) as doomed):
         wait_consuming(doomed)
         headers = new_key(server.base_url, webhook_url=receiver.url)
         task_id = requests.post(f"{server.base_url}/api/plot", headers=headers,
-                                json=PLOT).json()["task_id"]
+                                json={**PLOT, "iterations": 10}).json()["task_id"]
         wait_for(lambda: requests.get(f"{server.base_url}/api/tasks/{task_id}",
                                       headers=headers).json()["status"] == "running")
         with new_worker(tmp_path, env, "survivor", delay=2) as survivor:

@@ -81,8 +81,8 @@ def test_two_workers_given_one_task_complete_it_once(open_container: Open) -> No
     completes it; the first one's later events lose on the task's version."""
     slow, quick = FakePipeline(), FakePipeline()
     slow.gate = threading.Event()
-    first = open_container(slow, lease_seconds=0.2)
-    second = open_container(quick, lease_seconds=0.2)
+    first = open_container(slow, lease_seconds=1)
+    second = open_container(quick, lease_seconds=1)
     plaintext, _ = first.api_keys.issue("lab")
     task_id = submit(first, plaintext, webhook_url="https://hooks.example.org/x")
     running = threading.Thread(target=first.tasks.run, args=(task_id,))
@@ -90,7 +90,7 @@ def test_two_workers_given_one_task_complete_it_once(open_container: Open) -> No
     wait_until(lambda: slow.runs)
     second.tasks.run(task_id)  # still within the lease: left to the first worker
     assert not quick.runs
-    wait_until(lambda: second.tasks.silent_for(second.store.read(task_id)) > 0.2)
+    wait_until(lambda: second.tasks.silent_for(second.store.read(task_id)) > 1)
 
     second.tasks.run(task_id)
     slow.gate.set()
@@ -104,13 +104,13 @@ def test_two_workers_given_one_task_complete_it_once(open_container: Open) -> No
 
 
 def test_the_reaper_requeues_a_stalled_task_once_per_lease(open_container: Open) -> None:
-    container = open_container(lease_seconds=0.3)
-    other = open_container(lease_seconds=0.3)
+    container = open_container(lease_seconds=1)
+    other = open_container(lease_seconds=1)
     container.start_dispatching()
     plaintext, _ = container.api_keys.issue("lab")
     task_id = submit(container, plaintext)
     assert container.reaper.reap() == (0, 0)  # not stalled yet
-    wait_until(lambda: container.tasks.silent_for(container.store.read(task_id)) > 0.3)
+    wait_until(lambda: container.tasks.silent_for(container.store.read(task_id)) > 1)
 
     assert container.reaper.reap() == (1, 0)
     assert container.reaper.reap() == (0, 0)  # remembered for one lease
