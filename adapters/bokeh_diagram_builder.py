@@ -78,7 +78,7 @@ def _panels(fig: figure, spec: Json, layout: Json, style: Json, labels: list[Lab
     """Group panels, outer before inner (by area), each with its label in its top band."""
     panels = _panel_fills(spec, layout, style)
     for g, box, fill in panels:
-        labels.append(Label(group_label(g, style), box["x"] + GROUP_LABEL_X,
+        labels.append(Label(group_label(g, style), box.get("label_x", box["x"] + GROUP_LABEL_X),
                             box["y"] + box["label_h"] / 2, fill, "left"))
     panels.reverse()
     _patches(fig, [_rounded(box, PANEL_RADIUS) for _, box, _ in panels],

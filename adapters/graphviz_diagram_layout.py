@@ -19,15 +19,24 @@ The spec's style is completed with the house style it was measured with.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import math
 import subprocess
 from collections.abc import Iterator
 from typing import Any
 
-from adapters.diagram_geometry import aspect_ratio, edge_crossings
+from adapters.diagram_geometry import (
+    aspect_ratio,
+    curve_points,
+    edge_crossings,
+    edges_through,
+    group_label_rect,
+    runs_through,
+)
 from adapters.house_diagram_stylist import (
     ARROW,
+    GROUP_LABEL_X,
     edge_label,
     font_px,
     group_label,
@@ -41,7 +50,7 @@ from application.ports import FigureFailed
 
 Json = dict[str, Any]
 WRAP_FROM = 6            # nodes: a shorter flow stays on one row
-ROW_CHOICES = (1, 2, 3)
+ROW_CHOICES = (1, 2, 3, 4)
 WIDE_BAND = (1.5, 2.5)   # width : height that papers favour
 MARGIN = 16
 CLUSTER_MARGIN = 14
@@ -58,20 +67,26 @@ class GraphvizDiagramLayout(DiagramLayout):
 
     def layout(self, spec: Json) -> Json:
         """The spec laid out. A long left-to-right flow whose rows nobody chose is laid out
-        in one, two and three rows, and the layout with the fewest crossings and the aspect
-        nearest a paper's wide band is kept (its row count is then the spec's)."""
+        in one to four rows, and the layout with the fewest crossings and edges through boxes
+        and the aspect nearest a paper's wide band is kept (`layout["rows"]` says which)."""
         check(spec)
         if (spec.get("style") or {}).get("rows") or spec["direction"] != "LR" \
                 or len(spec["nodes"]) < WRAP_FROM:
             return self._laid_out(spec, None)
-        return min((self._laid_out(spec, rows) for rows in ROW_CHOICES), key=_cost)
+        laid_out, failures = [], []
+        for rows in ROW_CHOICES:
+            try:
+                laid_out.append(self._laid_out(spec, rows))
+            except _DotCrashed as crash:  # dot 2.43 fails on some rows through two clusters
+                failures.append(crash)
+        if not laid_out:
+            raise failures[0]
+        return min(laid_out, key=_cost)
 
     def _laid_out(self, spec: Json, rows: int | None) -> Json:
         out = copy.deepcopy(spec)
         out["style"] = style = merged_style(spec.get("style"))
-        if rows is not None:
-            style["rows"] = rows
-        plan = _Plan(out, style)
+        plan = _Plan(out, style if rows is None else {**style, "rows": rows})
         try:
             layout = plan.read(self._run(plan.source()))
             troubled = frozenset(_detached(out, layout)) & plan.labelled_free
@@ -82,6 +97,9 @@ class GraphvizDiagramLayout(DiagramLayout):
         if troubled:
             layout = plan.read(self._run(plan.source(xlabels=troubled)))
         out["layout"] = layout
+        if rows is not None:
+            layout["rows"] = rows
+        _place_group_labels(out)
         return out
 
     def _run(self, source: str) -> Json:
@@ -101,11 +119,29 @@ class GraphvizDiagramLayout(DiagramLayout):
 
 
 def _cost(spec: Json) -> float:
-    """Crossings, plus how far the aspect strays from the 1.5-2.5 : 1 papers favour
-    (a stray of 0.5 weighs as much as a crossing); fewer rows win a tie."""
+    """Crossings and edges through boxes or group labels, plus how far the aspect strays from
+    the 1.5-2.5 : 1 papers favour: a stray of 0.5 weighs as much as a crossing when too wide,
+    twice that when too tall (a tall figure wastes a column's width); fewer rows win a tie."""
     ratio = aspect_ratio(spec)
-    stray = max(0.0, WIDE_BAND[0] - ratio, ratio - WIDE_BAND[1])
-    return edge_crossings(spec) + 2 * stray + 0.01 * spec["style"]["rows"]
+    stray = 4 * max(0.0, WIDE_BAND[0] - ratio) + 2 * max(0.0, ratio - WIDE_BAND[1])
+    return (edge_crossings(spec) + len(edges_through(spec)) + stray
+            + 0.01 * spec["layout"]["rows"])
+
+
+def _place_group_labels(spec: Json) -> None:
+    """Each group's label at the left of its top band, or at the right where fewer edges
+    cross it there (edges entering a panel from above often pass its left end)."""
+    layout, style = spec["layout"], spec["style"]
+    curves = [curve_points(e["points"]) for e in layout["edges"]]
+    for g in spec["groups"]:
+        box = layout["groups"].get(g["id"])
+        rect = box and group_label_rect(g, box, style, box["x"] + GROUP_LABEL_X)
+        if not rect:
+            continue
+        width = rect[2] - rect[0]
+        sides = [box["x"] + GROUP_LABEL_X, box["x"] + box["w"] - GROUP_LABEL_X - width]
+        box["label_x"] = round(min(sides, key=lambda x: sum(
+            runs_through(c, group_label_rect(g, box, style, x)) for c in curves)), 2)
 
 
 class _DotCrashed(FigureFailed):
@@ -150,8 +186,13 @@ class _Plan:
         lines += [f"{self.names[a[0]]} -> {self.names[b[0]]} [id=row{k}, style=invis, weight=100];"
                   for k, (a, b) in enumerate(zip(rows, rows[1:]))]
         # Inside a row, the flow reads left to right: dot draws a same-rank edge tail first.
+        # A pair a ranking edge already joins gets no second one (dot 2.43 asserts on the
+        # pair when it crosses a cluster's border).
+        ranked = {(e["source"], e["target"]) for i, e in enumerate(spec["edges"])
+                  if i not in self.free}
         lines += [f"{self.names[a]} -> {self.names[b]} [id=flat{k}_{j}, style=invis];"
-                  for k, row in enumerate(rows) for j, (a, b) in enumerate(zip(row, row[1:]))]
+                  for k, row in enumerate(rows) for j, (a, b) in enumerate(zip(row, row[1:]))
+                  if (a, b) not in ranked]
         for i, (e, (w, h)) in enumerate(zip(spec["edges"], self.edge_cells)):
             attrs = [f"id=e{i}", *(["constraint=false"] if i in self.free else [])]
             if w:
@@ -163,8 +204,9 @@ class _Plan:
     def _rows(self) -> list[list[str]]:
         """A long left-to-right flow wrapped into `style["rows"]` rows: each row is one rank of
         a top-to-bottom graph (newrank lets a rank cross clusters), read left to right.
-        Where the flow has top-level groups, each group is a row of its own (a row through
-        two groups would tear both apart); a row far longer than the rest is cut again."""
+        Where the flow has top-level groups, a row holds whole groups (a row through part of
+        a group would tear it apart), packed so the widest row is as narrow as can be; a
+        group far longer than the rest is cut into rows of its own."""
         count = int(self.style.get("rows") or 1)
         if count < 2 or self.spec["direction"] != "LR":
             return []
@@ -173,18 +215,49 @@ class _Plan:
         groups = self._group_rows(order)
         if len(groups) < 2:
             return _chunks(order, per_row)
-        return [chunk for row in groups
-                for chunk in _chunks(row, per_row if len(row) > 2 * per_row else len(row))]
+        units = [chunk for row in groups
+                 for chunk in _chunks(row, per_row if len(row) > 2 * per_row else len(row))]
+        return self._packed(units, count)
+
+    def _packed(self, units: list[list[str]], count: int) -> list[list[str]]:
+        """Consecutive units joined into at most `count` rows, the widest as narrow as can be
+        (then as few rows as can be); pieces of one cut group never share a row."""
+        gap = float(self.style["node_gap"])
+        width = [sum(self.sizes[n][0] + gap for n in u) + 2 * CLUSTER_MARGIN for u in units]
+        top = [self._top(u[0]) for u in units]
+
+        @functools.cache
+        def pack(start: int, rows: int) -> tuple[float, tuple[int, ...]]:
+            """The widest row and where each row ends, packing units[start:] in `rows` rows."""
+            if start == len(units):
+                return 0.0, ()
+            if rows == 0:
+                return math.inf, ()
+            options = []
+            for end in range(start + 1, len(units) + 1):
+                if end - start > 1 and top[end - 1] is not None and top[end - 1] == top[end - 2]:
+                    break
+                widest, ends = pack(end, rows - 1)
+                options.append((max(sum(width[start:end]), widest), (end, *ends)))
+            return min(options, key=lambda o: (o[0], len(o[1]), o[1]))
+
+        widest, ends = pack(0, count)
+        if widest == math.inf:
+            return units
+        return [[n for u in units[a:b] for n in u] for a, b in zip((0, *ends), ends)]
+
+    def _top(self, node_id: str) -> str | None:
+        """The outermost drawn group around a node."""
+        gid = next(n.get("group") for n in self.spec["nodes"] if n["id"] == node_id)
+        gid = gid if gid in self.kept else None
+        while gid is not None and self.parent[gid] is not None:
+            gid = self.parent[gid]
+        return gid
 
     def _group_rows(self, order: list[str]) -> list[list[str]]:
         """The nodes by top-level group in flow order; each run of nodes outside every group
         is a row of its own (dot keeps no left-to-right order across a cluster's border)."""
-        top = {}
-        for n in self.spec["nodes"]:
-            gid = n.get("group") if n.get("group") in self.kept else None
-            while gid is not None and self.parent[gid] is not None:
-                gid = self.parent[gid]
-            top[n["id"]] = gid
+        top = {n: self._top(n) for n in order}
         rows: dict[Any, list[str]] = {}
         run = 0
         for before, n in zip([None, *order], order):

@@ -16,6 +16,7 @@ from adapters.diagram_geometry import (
     aspect_ratio,
     dangling_nodes,
     edge_crossings,
+    edges_through,
     overflowing_labels,
     overlapping_nodes,
 )
@@ -85,9 +86,11 @@ def check_geometry(spec: dict[str, Any], _: str) -> list[str]:
             notes.append(f"{len(overlaps)} pairs of boxes overlap; widened the gaps")
         if overflows:
             notes.append(f"text overflows {len(overflows)} boxes; added padding")
-    crossings = edge_crossings(spec)
+    crossings, through = edge_crossings(spec), len(edges_through(spec))
     if crossings:
         notes.append(f"{crossings} edge crossings remain")
+    if through:
+        notes.append(f"{through} edges run through a box or a group's label")
     return notes
 
 
@@ -101,7 +104,8 @@ def check_aspect(spec: dict[str, Any], _: str) -> list[str]:
         spec["direction"] = "LR"
         return [f"aspect {ratio:.2f}:1 is tall; turned the flow left to right"]
     rows = int(style.get("rows") or 1)
-    if ratio > WIDE and spec["direction"] == "LR" and rows * 2 < len(
+    chosen = "rows" in spec["layout"]  # the layout already weighed rows against crossings
+    if ratio > WIDE and spec["direction"] == "LR" and not chosen and rows * 2 < len(
             spec["nodes"]):
         wanted = min(max(rows + 1, math.ceil(rows * math.sqrt(ratio / WIDE))), len(spec["nodes"]) // 2)
         style["rows"] = wanted

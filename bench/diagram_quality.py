@@ -4,9 +4,11 @@ Runs every dev case through the offline diagram pipeline (real Graphviz and head
 Chromium, a warm render service) and reports completion, node count, how many of the
 text's key terms appear as labels (and how many of those its caption names, since the
 caption says what the figure must show), overlaps and overflows (must be 0), edge crossings,
-aspect ratio and time per case; writes a contact sheet of every diagram and a table per case.
+edges drawn through boxes or group labels, aspect ratio
+and time per case; writes a contact sheet of every diagram and a table per case.
 
-Run:  make bench-diagrams      (python bench/diagram_quality.py [--iterations 3] [--limit N])
+Run:  make bench-diagrams      (python bench/diagram_quality.py [--iterations 3] [--limit N]
+                                [--only ID,ID])
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 from adapters.diagram_geometry import (  # noqa: E402
     aspect_ratio,
     edge_crossings,
+    edges_through,
     overflowing_labels,
     overlapping_nodes,
 )
@@ -70,7 +73,8 @@ def main() -> int:
                 "terms": len(terms), "terms_drawn": sum(t in labels for t in terms),
                 "promised": len(promised), "promised_drawn": sum(t in labels for t in promised),
                 "overlaps": len(overlapping_nodes(spec)), "overflows": len(overflowing_labels(spec)),
-                "crossings": edge_crossings(spec), "aspect": aspect_ratio(spec),
+                "crossings": edge_crossings(spec), "through": len(edges_through(spec)),
+                "aspect": aspect_ratio(spec),
             })
             images.append((case["id"], rendered.png))
             print(f"\r{number}/{len(cases)} cases", end="", file=sys.stderr, flush=True)
@@ -99,6 +103,8 @@ def main() -> int:
         print(f"overlaps           {total('overlaps')}   overflows {total('overflows')}")
         print(f"edge crossings     {total('crossings')} in all, "
               f"{sum(r['crossings'] == 0 for r in rows)}/{done} diagrams without any")
+        print(f"edges through boxes or group labels {total('through')} in all, "
+              f"{sum(r['through'] == 0 for r in rows)}/{done} diagrams without any")
         print(f"aspect ratio       median {statistics.median(aspects):.2f}:1, "
               f"range {aspects[0]:.2f}-{aspects[-1]:.2f}")
         print(f"time per diagram   p50 {statistics.median(times):.2f} s, "

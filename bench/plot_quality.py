@@ -8,7 +8,8 @@ with the default offline stages (real headless Chromium), then report
   - time per case (median and p90),
 and write a contact sheet (one PNG grid of every result) to look at.
 
-Run:  make bench-quality        (python bench/plot_quality.py [--iterations 1] [--limit N])
+Run:  make bench-quality        (python bench/plot_quality.py [--iterations 1] [--limit N]
+                                [--only ID,ID])
 """
 
 from __future__ import annotations

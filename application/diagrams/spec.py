@@ -19,8 +19,9 @@ Plain JSON, like the PlotSpec. Version 1 shape:
 
     {"width": w, "height": h,
      "nodes": {id: {"x", "y", "w", "h"}},          # box, top-left corner
-     "groups": {id: {"x", "y", "w", "h", "label_h"}},
-     "edges": [{"points": [[x, y], ...], "label_at": [x, y] | None}]}   # same order as edges
+     "groups": {id: {"x", "y", "w", "h", "label_h", "label_x"}},   # label_x: its text's left
+     "edges": [{"points": [[x, y], ...], "label_at": [x, y] | None}],   # same order as edges
+     "rows": n}          # only when the layout chose how many rows to wrap the flow into
 
 Renderers draw only what the spec and its layout say; the caption is never drawn.
 """

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adapters.diagram_geometry import edge_crossings, overlapping_nodes
+from adapters.diagram_geometry import edge_crossings, edges_through, overlapping_nodes
 from adapters.offline_diagram_critic import OfflineDiagramCritic
 from application.diagrams.description import describe
 from application.diagrams.spec import edge, group, new_diagram, node, validate
@@ -94,6 +94,21 @@ def test_crossings_are_counted_between_unrelated_edges() -> None:
     assert edge_crossings(spec) == 1
 
 
+def test_edges_through_a_box_or_a_group_label_are_found_and_noted() -> None:
+    spec = new_diagram([node("a", "a", group="g"), node("b", "b"), node("c", "c")],
+                       [edge("a", "c"), edge("b", "c")], [group("g", "Encoding stage")])
+    straight = [[0, 50], [100, 50], [200, 50], [300, 50]]  # a cubic along y = 50, left to right
+    spec = laid_out(spec, {"a": (0, 30, 40, 40), "b": (140, 30, 40, 40), "c": (300, 30, 40, 40)},
+                    routes=[straight, [[160, 200], [200, 200], [260, 200], [300, 200]]])
+    assert edges_through(spec) == [(0, "b")]  # not its own ends a and c
+    spec["layout"]["groups"] = {"g": {"x": 150, "y": 180, "w": 140, "h": 60, "label_h": 30}}
+    spec["layout"]["edges"][1]["points"] = [[160, 190], [200, 195], [260, 195], [300, 50]]
+    assert edges_through(spec) == [(0, "b"), (1, "g")]  # through "Encoding stage"
+    spec["layout"]["groups"]["g"]["label_x"] = 400  # the label moved clear of the edge
+    assert edges_through(spec) == [(0, "b")]
+    assert any("run through a box" in note for note in review(spec).notes)
+
+
 def test_description_walks_the_flow_and_the_loop() -> None:
     spec = chain()
     spec["groups"] = [group("g", "Segmentation")]
@@ -114,3 +129,15 @@ def test_a_long_flat_chain_is_wrapped_into_rows() -> None:
     critique = review(laid_out(spec, boxes))
     assert critique.revised["style"]["rows"] >= 2
     assert any("rows" in note for note in critique.notes)
+
+
+def test_rows_the_layout_chose_are_not_wrapped_again() -> None:
+    ids = [f"s{i}" for i in range(8)]
+    spec = new_diagram([node(i, "encoder") for i in ids],
+                       [edge(a, b) for a, b in zip(ids, ids[1:])])
+    boxes = {i: (20 + 150 * k, 20, 120, 40) for k, i in enumerate(ids)}
+    chosen = laid_out(spec, boxes)
+    chosen["layout"]["rows"] = 1  # weighed against crossings: one row had none
+    critique = review(chosen)
+    assert not critique.revised.get("style", {}).get("rows")
+    assert not any("rows" in note for note in critique.notes)
