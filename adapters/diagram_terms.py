@@ -19,10 +19,12 @@ from adapters.method_text import (
     acronyms,
     is_acronym,
     mentions,
+    subsequence,
     term_key,
 )
 
-_SYSTEM_AFTER = re.compile(r"^\s*(?:framework|architecture|system|pipeline|approach)\b", re.I)
+_SYSTEM_AFTER = re.compile(r"^\s*(?:(?:overall|training|inference|learning)\s+)?(?:framework|"
+                           r"architecture|system|pipeline|approach)\b", re.I)
 _SYSTEM_BEFORE = re.compile(r"\b(?:(?:propose|present|introduce|call|name)[sd]?\s*,?|"
                             r"(?:overview|illustration|architecture|structure) of(?: the)?"
                             r"(?: proposed)?)\s*$", re.I)
@@ -32,6 +34,9 @@ _COMPARISON = re.compile(r"\b(?:baselines?|compared? (?:to|with|against)|compari
                          r"state-of-the-art|related work)\b", re.I)
 _PURPOSE = re.compile(r"^\s*(?:tasks?|applications?|domains?|scenarios?|settings?|benchmarks?)\b",
                       re.I)  # "for diverse BCI tasks": what the method serves, not a part of it
+_ADJECTIVE = re.compile(r"[a-z](?:able|ible|aware|based|guided|driven|free|agnostic|specific|"
+                        r"wise)$")  # "Token-Alignable" qualifies a component, it is none
+_INITIALISM = re.compile(r"(?=(?:[a-z]*[A-Z]){2})[A-Za-z]{2,6}")  # LLM, SLM, DiT; not GlimpRouter
 _CHAIN_ARROW = re.compile(r"->|→")
 _CHAIN_STEP = re.compile(r"(?:(?<=->)|(?<=→))\s*([A-Za-z][A-Za-z-]{2,}(?: [A-Za-z][A-Za-z-]*){0,2})"
                          r"(?=\s*(?:->|→|\(|[.,;]|$))")
@@ -108,11 +113,13 @@ def components(sentences: list[Sentence], lead: int) -> list[Term]:
     for t in terms.values():
         t.bonus = min(t.bonus, 6) + (2 if t.short else 0)
     _cue_chain_abbreviations(sentences[:lead], found, terms)
+    _merge_initialled(terms)
     method = any(not s.aside for s in sentences[lead:])
     return [t for t in terms.values() if t.key not in systems and t.spans
             and (t.cues or not method or any(not sentences[s].aside for s, _, _ in t.spans))
             and (not t.name or len(t.spans) >= 2 or t.bonus > 0 or t.cues)
-            and (t.cues or not _aside(t, sentences))]
+            and (t.cues or not _aside(t, sentences))
+            and not (" " not in t.label and _ADJECTIVE.search(t.label.lower()))]
 
 
 def _cue_chain_abbreviations(caption: list[Sentence], found: list[Mention],
@@ -138,6 +145,34 @@ def _abbreviates(words: list[str], key: str) -> bool:
     corresponding one of the key's last words, generic ones left aside."""
     head = [w for w in key.split() if w not in GENERIC][-len(words):]
     return len(head) == len(words) and all(k.startswith(w) for k, w in zip(head, words))
+
+
+def _merge_initialled(terms: dict[str, Term]) -> None:
+    """A phrase whose initials an undefined acronym spells ('Large Model' for 'LLM', 'Small
+    Model' for 'SLM': first and last letter, the rest in order, at most one letter short)
+    is that acronym's other name when it fits no other acronym (or only one the caption
+    names): one node, not two."""
+    acronyms = {k: [c.lower() for c in t.label if c.isupper()] for k, t in terms.items()
+                if t.spans and not t.long and _INITIALISM.fullmatch(t.label)}
+    for key, t in list(terms.items()):
+        words = key.split()
+        if key in acronyms or t.short or len(words) < 2 or not t.spans:
+            continue
+        initials = [w[0] for w in words]
+        fits = [k for k, letters in acronyms.items()
+                if initials[0] == letters[0] and initials[-1] == letters[-1]
+                and len(letters) - 1 <= len(initials) <= len(letters)
+                and subsequence(initials, "".join(letters))]
+        named = [k for k in fits if terms[k].cues]
+        fits = named if len(fits) > 1 and len(named) == 1 else fits  # the caption's, if one
+        if len(fits) == 1:
+            into = terms[fits[0]]
+            into.roles.update(t.roles)
+            into.spans = sorted(into.spans + t.spans)
+            into.cues = sorted(into.cues + t.cues)
+            into.weight += t.weight
+            into.bonus = max(into.bonus, t.bonus)
+            del terms[key]
 
 
 def _aside(t: Term, sentences: list[Sentence]) -> bool:

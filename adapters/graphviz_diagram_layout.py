@@ -51,6 +51,7 @@ from application.ports import FigureFailed
 Json = dict[str, Any]
 WRAP_FROM = 6            # nodes: a shorter flow stays on one row
 ROW_CHOICES = (1, 2, 3, 4)
+CHOICE_TIMEOUT = 3.0     # s: a wrapped alternative dot spins on is dropped, one row is kept
 WIDE_BAND = (1.5, 2.5)   # width : height that papers favour
 MARGIN = 16
 CLUSTER_MARGIN = 14
@@ -75,42 +76,44 @@ class GraphvizDiagramLayout(DiagramLayout):
             return self._laid_out(spec, None)
         laid_out, failures = [], []
         for rows in ROW_CHOICES:
-            try:
-                laid_out.append(self._laid_out(spec, rows))
-            except _DotCrashed as crash:  # dot 2.43 fails on some rows through two clusters
-                failures.append(crash)
+            try:  # dot 2.43 crashes, or spins, on some rows through two clusters
+                laid_out.append(self._laid_out(
+                    spec, rows, self.timeout if rows == 1 else min(self.timeout, CHOICE_TIMEOUT)))
+            except FigureFailed as failure:
+                failures.append(failure)
         if not laid_out:
             raise failures[0]
         return min(laid_out, key=_cost)
 
-    def _laid_out(self, spec: Json, rows: int | None) -> Json:
+    def _laid_out(self, spec: Json, rows: int | None, timeout: float | None = None) -> Json:
         out = copy.deepcopy(spec)
         out["style"] = style = merged_style(spec.get("style"))
         plan = _Plan(out, style if rows is None else {**style, "rows": rows})
         try:
-            layout = plan.read(self._run(plan.source()))
+            layout = plan.read(self._run(plan.source(), timeout))
             troubled = frozenset(_detached(out, layout)) & plan.labelled_free
         except _DotCrashed:
             if not plan.labelled_free:
                 raise
             troubled = plan.labelled_free
         if troubled:
-            layout = plan.read(self._run(plan.source(xlabels=troubled)))
+            layout = plan.read(self._run(plan.source(xlabels=troubled), timeout))
         out["layout"] = layout
         if rows is not None:
             layout["rows"] = rows
         _place_group_labels(out)
         return out
 
-    def _run(self, source: str) -> Json:
+    def _run(self, source: str, timeout: float | None = None) -> Json:
+        timeout = timeout or self.timeout
         try:
             done = subprocess.run([self.dot, "-Tjson"], input=source, capture_output=True,
-                                  text=True, timeout=self.timeout, check=False)
+                                  text=True, timeout=timeout, check=False)
         except FileNotFoundError:
             raise FigureFailed(f"the diagram layout needs Graphviz: {self.dot!r} was not found "
                                "(install the graphviz package)") from None
         except subprocess.TimeoutExpired:
-            raise FigureFailed(f"Graphviz took longer than {self.timeout:g} s to lay out "
+            raise FigureFailed(f"Graphviz took longer than {timeout:g} s to lay out "
                                "the diagram") from None
         if done.returncode != 0:
             reason = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[0]
@@ -186,10 +189,10 @@ class _Plan:
         lines += [f"{self.names[a[0]]} -> {self.names[b[0]]} [id=row{k}, style=invis, weight=100];"
                   for k, (a, b) in enumerate(zip(rows, rows[1:]))]
         # Inside a row, the flow reads left to right: dot draws a same-rank edge tail first.
-        # A pair a ranking edge already joins gets no second one (dot 2.43 asserts on the
-        # pair when it crosses a cluster's border).
+        # A pair a ranking edge already joins, or an edge back, gets none (across a cluster's
+        # border dot 2.43 asserts on the first and can spin on the second).
         ranked = {(e["source"], e["target"]) for i, e in enumerate(spec["edges"])
-                  if i not in self.free}
+                  if i not in self.free} | {(e["target"], e["source"]) for e in spec["edges"]}
         lines += [f"{self.names[a]} -> {self.names[b]} [id=flat{k}_{j}, style=invis];"
                   for k, row in enumerate(rows) for j, (a, b) in enumerate(zip(row, row[1:]))
                   if (a, b) not in ranked]

@@ -69,7 +69,7 @@ def parse(text: str) -> list[Sentence]:
         if not line:
             continue
         if is_heading:
-            section = _headline(line) if line.isupper() else line
+            section = _unhung(_headline(line) if line.isupper() else line)
             found.append(Sentence(section, section, True))
             continue
         for part in _sentences(line):
@@ -106,6 +106,15 @@ def _headline(line: str) -> str:
     """An all-capitals heading in title case, its short words (PSV, CTS) kept as acronyms."""
     return " ".join(w.lower() if w.lower() in CONNECTORS else w if len(w) <= 3 else
                     w.capitalize() for w in line.split())
+
+
+def _unhung(heading: str) -> str:
+    """A heading without the connectors its stripped math left hanging ('Watermark
+    Embedding $g$ and $f$' -> 'Watermark Embedding')."""
+    words = heading.split()
+    while len(words) > 1 and words[-1].lower() in CONNECTORS:
+        words.pop()
+    return " ".join(words)
 
 
 def _tidy(line: str) -> str:
@@ -295,13 +304,16 @@ def mentions(sentences: list[Sentence]) -> list[Mention]:
 
 
 def _listed(index: int, text: str, items: set[str]) -> list[Mention]:
-    """Where the enumerated items occur in a sentence (singular or plural)."""
+    """Where the enumerated items occur in a sentence (singular or plural); a bare generic
+    word ('method', 'module') is no item."""
     found = []
     for item in sorted(items):
         pattern = r"(?<![\w-])" + re.escape(item) + r"(?:s|es)?(?![\w-])"
+        words = item.split()
+        head = _head(words[-1])
+        if len(words) == 1 and head in BARE_GENERIC:
+            continue  # "the first details the method": an item, but no component
         for m in re.finditer(pattern, text, re.I):
-            words = item.split()
-            head = _head(words[-1])
             found.append(Mention(term_key(item), m[0], HEADS.get(head, "operation"), index,
                                  m.start(), m.end(), head not in HEADS, None, True))
     return found
@@ -509,12 +521,13 @@ def _long_form(words: list[str], letters: list[str]) -> str | None:
             continue
         initials = "".join(p[0].lower() + "".join(c.lower() for c in p[1:] if c.isupper())
                            for w in window for p in w.split("-") if p)
-        if _subsequence(letters, initials) and len(window) <= len(letters) + 1:
+        if subsequence(letters, initials) and len(window) <= len(letters) + 1:
             return " ".join(window)
     return None
 
 
-def _subsequence(needle: list[str], hay: str) -> bool:
+def subsequence(needle: list[str], hay: str) -> bool:
+    """Whether hay holds needle's characters in order (not necessarily side by side)."""
     it = iter(hay)
     return all(c in it for c in needle)
 

@@ -173,12 +173,16 @@ def _sizable(member: dict[str, str], order: list[Term]) -> dict[str, str]:
 
 
 def _drawn_by_group(t: Term, member: dict[str, str]) -> bool:
-    """Whether `t` is what its own group, named after it, already shows."""
+    """Whether `t` is what its own group, named after it, already shows: the group may drop
+    a generic word ('Token-Alignable Training' around the training strategy's parts) or
+    qualify a one-word name ('Watermark Embedding' around the embedding's)."""
     label = member.get(t.key)
     if label is None or t.role in ("input", "output"):
         return False
     named = {term_key(label), term_key(_PARENTHESES.sub("", label))}
-    return bool(named & {t.key, term_key(t.label)}) or (
+    own = (t.key, term_key(t.label))
+    return any(k == o or same(k, o) or (" " not in o and same(o, k))
+               for k in named for o in own) or (
         t.short is not None and f"({t.short.lower()})" in label.lower())
 
 

@@ -339,3 +339,16 @@ def test_wrapped_short_groups_share_a_row_and_no_edge_crosses_their_labels() -> 
     assert groups["g2"]["x"] + groups["g2"]["w"] <= groups["g3"]["x"]
     assert [hit for hit in edges_through(out) if hit[1].startswith("g")] == []
     check_geometry(out)
+
+
+def test_a_wrapped_alternative_dot_spins_on_is_dropped(tmp_path, monkeypatch) -> None:
+    spinning = tmp_path / "dot"  # dot itself, except that it never finishes a wrapped graph
+    spinning.write_text('#!/bin/sh\ninput=$(cat)\ncase "$input" in\n'
+                        '  *rank=same*) exec sleep 30 ;;\n'
+                        '  *) printf "%s" "$input" | exec dot "$@" ;;\nesac\n')
+    spinning.chmod(0o755)
+    monkeypatch.setattr("adapters.graphviz_diagram_layout.CHOICE_TIMEOUT", 0.3)
+    out = GraphvizDiagramLayout(dot=str(spinning)).layout(
+        HouseDiagramStylist().style(pipeline("LR", rows=None)))
+    assert out["layout"]["rows"] == 1
+    check_geometry(out)

@@ -201,6 +201,35 @@ def test_an_acronym_may_be_spelled_out_after_it_as_captions_do() -> None:
     assert acronyms(sentences) == {"ssa": "Structured Sparse Attention"}
 
 
+def test_a_phrase_an_acronyms_initials_spell_is_the_same_node() -> None:
+    text = ("The SLM drafts each step and the LLM verifies it. A large reasoning model (LRM) is "
+            "slow. When the entropy is high, the step goes to the large model; otherwise the "
+            "small model continues. The small model is cheap. The LLM writes the final answer.")
+    drawn = labels(plan(text, "The SLM drafts steps; the LLM answers."))
+    assert "llm" in drawn and "slm" in drawn
+    assert "large model" not in drawn and "small model" not in drawn
+
+
+def test_an_adjective_or_a_bare_generic_word_is_no_component() -> None:
+    text = ("Our approach has two parts: the method and the Token-Alignable. The Token-Alignable "
+            "draft model reads the hidden states. The draft model feeds the Token-Enhanced Head. "
+            "The Token-Enhanced Head predicts the draft tokens. Token-Alignable training helps.")
+    drawn = labels(plan(text))
+    assert "token-alignable" not in drawn and "method" not in drawn
+    assert "token-enhanced head" in drawn
+
+
+def test_a_heading_drops_the_connector_its_math_left_hanging() -> None:
+    sentences = parse("3.2 WATERMARK EMBEDDING $g_{\\sigma}$ AND $f_{\\mu}$\n\nThe embedder works.")
+    assert sentences[0].section == "Watermark Embedding"
+
+
+def test_the_method_named_before_its_training_pipeline_is_no_component() -> None:
+    drawn = labels(plan(TRAIN_INFERENCE + " DistilNet training pipeline is simple.",
+                        "DistilNet training pipeline."))
+    assert "distilnet" not in drawn
+
+
 def test_planning_is_deterministic() -> None:
     assert plan(LOOP) == plan(LOOP)
 
