@@ -207,8 +207,13 @@ def _aliases(defined: dict[str, str], keys: set[str], cues: set[str]) -> dict[st
 
 def same(short: str, long: str) -> bool:
     """Whether a shorter key names the same thing: 'encoder' in 'GMAE encoder', 'value
-    estimation' in 'value estimation mechanism'; not 'answer' in 'answer decoder'."""
+    estimation' in 'value estimation mechanism', 'cross layer smoothing' in 'cross layer
+    memory smoothing' (one word more inside); not 'answer' in 'answer decoder'."""
     if long.endswith(" " + short):
+        return True
+    words, more = short.split(), long.split()
+    if len(words) >= 2 and len(more) == len(words) + 1 and (words[0], words[-1]) == (
+            more[0], more[-1]) and any(more[:i] + more[i + 1:] == words for i in range(len(more))):
         return True
     rest = long[len(short) + 1:].split() if long.startswith(short + " ") else []
     return bool(rest) and all(w in GENERIC or w == "agent" for w in rest)

@@ -31,6 +31,8 @@ MAX_GROUPS = 4
 RANK = {"input": 0, "output": 2, "loss": 3}
 
 _PARENTHESES = re.compile(r"\s*\([^()]*\)")
+_ARTICLE = re.compile(r"^(?:the|a|an) ")
+_QUALIFIER = re.compile(r"\s+(?:with|via|using|under|for)\s+", re.I)  # "Gene Encoding with ..."
 _FIGURE_NUMBER = re.compile(r"^\s*(?:Figure|Fig\.)\s*\d+\s*[:.|]\s*", re.I)
 _PHASE_WORDS = (
     ("Training", re.compile(r"\b(?:during|in|for|at)\s+(?:the\s+)?(?:pre-?)?training\b|"
@@ -165,33 +167,40 @@ def _groups(order: list[Term], sentences: list[Sentence], skeleton: dict[str, An
 
 
 def _sizable(member: dict[str, str], order: list[Term]) -> dict[str, str]:
-    """Groups of two or more parts. A group named after one of its members stands for that
-    member ('CST' around its temporal and spatial tokenizers), so the member is not counted."""
+    """Groups of two or more parts. A group named after a node stands for that node ('CST'
+    around its temporal and spatial tokenizers), so the node is no part of any group."""
     sizes = Counter(label for key, label in member.items()
-                    if not _drawn_by_group(_term(order, key), member))
+                    if _naming_group(_term(order, key), member) is None)
     return {key: label for key, label in member.items() if sizes[label] >= 2}
 
 
-def _drawn_by_group(t: Term, member: dict[str, str]) -> bool:
-    """Whether `t` is what its own group, named after it, already shows: the group may drop
-    a generic word ('Token-Alignable Training' around the training strategy's parts) or
-    qualify a one-word name ('Watermark Embedding' around the embedding's)."""
-    label = member.get(t.key)
-    if label is None or t.role in ("input", "output"):
-        return False
-    named = {term_key(label), term_key(_PARENTHESES.sub("", label))}
+def _naming_group(t: Term, member: dict[str, str]) -> str | None:
+    """The group that already shows `t`, being named after it (its own group first): the
+    name may drop an article or a generic word ('Token-Alignable Training' around the
+    training strategy's parts), qualify a one-word name ('Watermark Embedding') or add how
+    ('Gene Encoding with Mixture-of-Aggregations')."""
+    if t.role in ("input", "output"):
+        return None
     own = (t.key, term_key(t.label))
-    return any(k == o or same(k, o) or (" " not in o and same(o, k))
-               for k in named for o in own) or (
-        t.short is not None and f"({t.short.lower()})" in label.lower())
+    for label in dict.fromkeys([member.get(t.key, ""), *member.values()]):
+        named = {_ARTICLE.sub("", term_key(g)) for g in (
+            label, _PARENTHESES.sub("", label), _QUALIFIER.split(label)[0])}
+        if label and (any(k == o or same(k, o) or (" " not in o and same(o, k))
+                          for k in named for o in own)
+                      or (t.short is not None and f"({t.short.lower()})" in label.lower())):
+            return label
+    return None
 
 
 def _contracted(order: list[Term], edges: list[Edge], member: dict[str, str]
                 ) -> tuple[list[Term], list[Edge]]:
-    """Each node its group already shows gives way to the group: its parts take its place in
+    """Each node a group already shows gives way to the group: its parts take its place in
     the order, what flowed into it flows into the first part, what left it leaves the last."""
-    for named in [t for t in order if _drawn_by_group(t, member)]:
-        parts = [t for t in order if member.get(t.key) == member[named.key] and t is not named]
+    for named in list(order):
+        label = _naming_group(named, member)
+        parts = [t for t in order if label and member.get(t.key) == label and t is not named]
+        if not parts:
+            continue
         at = order.index(named)
         rest = [t for t in order if t not in parts and t is not named]
         order = rest[:at] + parts + rest[at:]

@@ -195,6 +195,22 @@ def test_a_group_named_after_a_module_draws_that_module_around_its_parts() -> No
     assert all(size >= 2 for size in sizes)
 
 
+def test_a_group_named_with_an_article_and_a_qualifier_still_draws_its_namesake() -> None:
+    text = ("# Preprocessing\n\nThe raw signals are cleaned by the Signal Filter. The Signal "
+            "Filter feeds the Signal Tokenizer.\n\n# The Signal Tokenizer with Learned Filters"
+            "\n\nThe Signal Tokenizer has a Temporal Tokenizer and a Spatial Tokenizer. The "
+            "Temporal Tokenizer feeds the Spatial Tokenizer. The Spatial Tokenizer outputs the "
+            "tokens to the Cross-Layer Memory Smoothing.\n\n# Smoothing\n\nThe Cross-Layer "
+            "Smoothing reads the tokens and the Cross-Layer Memory Smoothing returns the final "
+            "embedding.")
+    spec = plan(text)
+    groups = {g["id"]: g["label"] for g in spec["groups"]}
+    inside = {n["label"]: groups.get(n["group"]) for n in spec["nodes"]}
+    assert "Signal Tokenizer" not in inside
+    assert inside["Temporal Tokenizer"] == "The Signal Tokenizer with Learned Filters"
+    assert "Cross-Layer Memory Smoothing" in inside and "Cross-Layer Smoothing" not in inside
+
+
 def test_an_acronym_may_be_spelled_out_after_it_as_captions_do() -> None:
     sentences = parse("SSA (Structured Sparse Attention) feeds the classifier head. "
                       "Structured Sparse Attention (SSA) is cheap. The head (MLP) is small.")
