@@ -37,6 +37,7 @@ _PURPOSE = re.compile(r"^\s*(?:tasks?|applications?|domains?|scenarios?|settings
 _ADJECTIVE = re.compile(r"[a-z](?:able|ible|aware|based|guided|driven|free|agnostic|specific|"
                         r"wise)$")  # "Token-Alignable" qualifies a component, it is none
 _INITIALISM = re.compile(r"(?=(?:[a-z]*[A-Z]){2})[A-Za-z]{2,6}")  # LLM, SLM, DiT; not GlimpRouter
+_SPELLING = re.compile(r"(?<=[A-Za-z])[A-Z](?=[a-z])|(?<=^[A-Z])[A-Z](?=[a-z]{2})")
 _CHAIN_ARROW = re.compile(r"->|→")
 _CHAIN_STEP = re.compile(r"(?:(?<=->)|(?<=→))\s*([A-Za-z][A-Za-z-]{2,}(?: [A-Za-z][A-Za-z-]*){0,2})"
                          r"(?=\s*(?:->|→|\(|[.,;]|$))")
@@ -80,7 +81,12 @@ class Term:
     @property
     def label(self) -> str:
         surface = self.long or max(self.surfaces, key=lambda s: (self.surfaces[s], -len(s)))
-        return " ".join(_title(w) for w in surface.split())
+        words = surface.split()
+        if self.long and self.short and "".join(w[0] for w in words).upper() != "".join(
+                c for c in self.short if c.isupper()):
+            # "Hierarchical GArment ManipuLation POlicy" capitals spell HALO; they name nothing
+            words = [_SPELLING.sub(lambda m: m[0].lower(), w) for w in words]
+        return " ".join(_title(w) for w in words)
 
 
 def components(sentences: list[Sentence], lead: int) -> list[Term]:

@@ -246,6 +246,15 @@ def test_the_method_named_before_its_training_pipeline_is_no_component() -> None
     assert "distilnet" not in drawn
 
 
+def test_capitals_that_spell_an_acronym_are_not_kept_in_its_label() -> None:
+    text = ("We propose the Hierarchical GArment ManipuLation POlicy (HALO). HALO reads the "
+            "point cloud and feeds the Garment Affordance Model (GAM). The GAM outputs the "
+            "grasp points. The ResNet Backbone (RB) encodes the image for HALO.")
+    labelled = {n["label"] for n in plan(text)["nodes"]}
+    assert "Hierarchical Garment Manipulation Policy" in labelled
+    assert "ResNet Backbone" in labelled  # its capitals are the name's own
+
+
 def test_planning_is_deterministic() -> None:
     assert plan(LOOP) == plan(LOOP)
 
