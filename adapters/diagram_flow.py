@@ -19,12 +19,13 @@ SHORT = 12  # sentences: a text this short names its inputs and outputs once
 Edge = tuple[str, str, str]  # source key, target key, kind
 
 _CLAUSE = re.compile(r";|,\s*(?:and|but|while|whereas)\b")
-_PASSIVE_PROCESS = re.compile(r"\b(?:processed|encoded|mapped|consumed|embedded|transformed|"
-                              r"converted|handled|analy[sz]ed|fed|passed|sent|forwarded|"
-                              r"routed)\s+(?:by|to|into|through)\b")
+_PASSIVE_PROCESS = re.compile(r"\b(?:(?:processed|encoded|mapped|consumed|embedded|transformed|"
+                              r"converted|handled|analy[sz]ed)\s+(?:by|to|into|through)|"
+                              r"(?:fed|passed|sent|forwarded|routed)\s+(?:to|into|through))\b")
 _PASSIVE_PRODUCT = re.compile(r"\b(?:produced|generated|output|returned|predicted|created|"
                               r"computed|obtained|extracted|derived|provided|retrieved)\s+"
-                              r"(?:by|from|with)\b|\bfrom\b|\bbased on\b|\bconditioned on\b")
+                              r"(?:by|from|with)\b|\b(?:fed|supplied|driven)\s+by\b|\bfrom\b|"
+                              r"\bbased on\b|\bconditioned on\b")
 _PRODUCE = re.compile(r"\b(?:produc|generat|outputs?\b|yield|returns?\b|predicts?\b|emits?\b|"
                       r"creat|construct|results? in|leads? to|obtain|extract)")
 _PROCESS = re.compile(r"\b(?:process(?:es)?|maps?|encodes?|takes?|receives?|consumes?|"
@@ -39,17 +40,40 @@ _LOOP = re.compile(r"\b(?:until|iterativ\w*|iterat(?:e|es|ed|ion|ions)|repeats?|
 
 
 def flow_edges(order: list[Term], sentences: list[Sentence], slots: dict[str, int],
-           skeleton: dict[str, Any]) -> list[Edge]:
-    edges: list[Edge] = []
+               skeleton: dict[str, Any]) -> tuple[list[Term], list[Edge]]:
+    """The nodes in the order the stated flows give (reading order where they say nothing)
+    and the edges: a stated flow runs forward unless it closes a cycle."""
     roles = {t.key: t.role for t in order}
+    read = {t.key: i for i, t in enumerate(order)}
+    stated = [(a, b, s) for a, b, s in _flows(order, sentences)
+              if roles[b] != "input" and roles[a] not in ("output", "loss")
+              and (roles[a], roles[b]) != ("input", "output")]
+    flows = [(a, b) for a, b, _ in stated]
+    # "returns feedback to the planner": a loop's way back does not reorder the nodes
+    order = _along(order, [(a, b) for a, b, s in stated
+                           if read[a] < read[b] or not _LOOP.search(sentences[s].text)])
     position = {t.key: i for i, t in enumerate(order)}
-    for a, b in _flows(order, sentences):
-        if roles[b] != "input" and roles[a] not in ("output", "loss") and (
-                roles[a], roles[b]) != ("input", "output"):
-            add_edge(edges, a, b, "data" if position[a] < position[b] else "feedback")
+    edges: list[Edge] = []
+    for a, b in flows:
+        add_edge(edges, a, b, "data" if position[a] < position[b] else "feedback")
     _link_unreached(edges, order, slots, skeleton)
     _add_feedback(edges, order, sentences, slots, skeleton)
-    return edges
+    return order, edges
+
+
+def _along(order: list[Term], flows: list[tuple[str, str]]) -> list[Term]:
+    """The order moved as little as needed for every stated flow to run forward: each step
+    takes the earliest node nothing unplaced flows into (outputs and losses last); a cycle
+    is broken at its earliest node."""
+    ends = {t.key for t in order if t.role in ("output", "loss")}
+    pending = {t.key: {a for a, b in flows if b == t.key and a != b} for t in order}
+    placed: list[Term] = []
+    while len(placed) < len(order):
+        left = [t for t in order if t not in placed]
+        ready = [t for t in left if not pending[t.key] & {u.key for u in left}]
+        pick = min(ready or left, key=lambda t: (t.key in ends, left.index(t)))
+        placed.append(pick)
+    return placed
 
 
 def add_edge(edges: list[Edge], a: str, b: str, kind: str = "data") -> None:
@@ -62,8 +86,9 @@ def add_edge(edges: list[Edge], a: str, b: str, kind: str = "data") -> None:
     edges.append((a, b, kind))
 
 
-def _flows(order: list[Term], sentences: list[Sentence]) -> list[tuple[str, str]]:
-    """Source -> target pairs the verbs between neighbouring mentions state."""
+def _flows(order: list[Term], sentences: list[Sentence]) -> list[tuple[str, str, int]]:
+    """Source -> target pairs the verbs between neighbouring mentions state, with the
+    sentence that states each."""
     by_sentence: dict[int, list[tuple[int, int, str]]] = {}
     for t in order:
         for s, start, end in t.cues + t.spans:
@@ -77,10 +102,10 @@ def _flows(order: list[Term], sentences: list[Sentence]) -> list[tuple[str, str]
             between = text[a_end:b_start]
             way = 0 if len(between) > 100 or _CLAUSE.search(between) else _direction(between)
             if way > 0:
-                flows.append((source if source and _PRODUCE.search(between) else a, b))
+                flows.append((source if source and _PRODUCE.search(between) else a, b, s))
                 source = None
             elif way < 0:
-                flows.append((b, a))
+                flows.append((b, a, s))
                 source = a
             elif source is None and not between.lstrip().startswith(","):
                 source = a  # the subject: "A checks X" (not the "Given X," before it)

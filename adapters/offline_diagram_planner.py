@@ -60,7 +60,7 @@ class OfflineDiagramPlanner(DiagramPlanner):
         skeleton = archetype["skeleton"] if archetype else {}
         order = _ordered(terms, slots)
         groups, member = _groups(order, sentences, skeleton)
-        order, edges = _contracted(order, flow_edges(order, sentences, slots, skeleton), member)
+        order, edges = _contracted(*flow_edges(order, sentences, slots, skeleton), member)
         ids = {t.key: f"n{i + 1}" for i, t in enumerate(order)}
         gids = {label: f"g{i + 1}" for i, label in enumerate(groups)}
         nodes = [node(ids[t.key], t.label, _role(t, slots, skeleton),

@@ -100,6 +100,14 @@ def test_a_loop_gives_a_feedback_edge_back_to_the_planner() -> None:
     assert dangling(spec) == [] and connected(spec)
 
 
+def test_stated_flows_order_the_nodes_where_the_text_tells_them_late() -> None:
+    text = ("The Fusion Module outputs the class scores. The Fusion Module is fed by the Image "
+            "Encoder. The Image Encoder processes the input image.")
+    spec = plan(text)
+    assert labels(spec) == ["input image", "image encoder", "fusion module", "class scores"]
+    assert {e["kind"] for e in spec["edges"]} == {"data"}
+
+
 def test_training_and_inference_become_two_groups() -> None:
     spec = plan(TRAIN_INFERENCE)
     groups = {g["id"]: g["label"] for g in spec["groups"]}
