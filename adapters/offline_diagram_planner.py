@@ -61,6 +61,7 @@ class OfflineDiagramPlanner(DiagramPlanner):
         order = _ordered(terms, slots)
         groups, member = _groups(order, sentences, skeleton)
         order, edges = _contracted(*flow_edges(order, sentences, slots, skeleton), member)
+        groups, member = _along_the_flow(groups, member, order)
         ids = {t.key: f"n{i + 1}" for i, t in enumerate(order)}
         gids = {label: f"g{i + 1}" for i, label in enumerate(groups)}
         nodes = [node(ids[t.key], t.label, _role(t, slots, skeleton),
@@ -213,6 +214,22 @@ def _contracted(order: list[Term], edges: list[Edge], member: dict[str, str]
                      else kind)
         edges = contracted
     return order, edges
+
+
+def _along_the_flow(groups: list[str], member: dict[str, str], order: list[Term]
+                    ) -> tuple[list[str], dict[str, str]]:
+    """The groups whose parts the flow passes in one stretch (one other node between them at
+    most): a panel around parts the flow keeps leaving would stretch across the figure and
+    say the parts work together when the text has them apart. Training and inference are
+    kept whatever the flow: they say when a part runs, not that parts work together."""
+    place = {t.key: i for i, t in enumerate(order)}
+    phases = {label for label, _ in _PHASE_TITLES}
+    kept = []
+    for label in groups:
+        at = [place[k] for k, g in member.items() if g == label and k in place]
+        if label in phases or at and max(at) - min(at) + 1 <= len(at) + 1:
+            kept.append(label)
+    return kept, {k: g for k, g in member.items() if g in kept}
 
 
 def _term(order: list[Term], key: str) -> Term:

@@ -219,6 +219,17 @@ def test_a_group_named_with_an_article_and_a_qualifier_still_draws_its_namesake(
     assert "Cross-Layer Memory Smoothing" in inside and "Cross-Layer Smoothing" not in inside
 
 
+def test_a_section_whose_parts_the_flow_keeps_apart_is_no_group() -> None:
+    text = ("# Encoding\n\nThe Patch Encoder feeds the Mask Decoder. The Fusion Module feeds "
+            "the Output Layer. The Patch Encoder is small. The Fusion Module is small.\n\n"
+            "# Decoding\n\nThe Mask Decoder feeds the Mask Head. The Mask Head feeds the Fusion "
+            "Module. The Mask Decoder is deep. The Mask Head is light.")
+    spec = plan(text)
+    assert labels(spec) == ["patch encoder", "mask decoder", "mask head", "fusion module",
+                            "output layer"]
+    assert [g["label"] for g in spec["groups"]] == ["Decoding"]  # not Encoding: 1st and 4th
+
+
 def test_an_acronym_may_be_spelled_out_after_it_as_captions_do() -> None:
     sentences = parse("SSA (Structured Sparse Attention) feeds the classifier head. "
                       "Structured Sparse Attention (SSA) is cheap. The head (MLP) is small.")
