@@ -28,6 +28,9 @@ _SYSTEM_AFTER = re.compile(r"^\s*(?:(?:overall|training|inference|learning)\s+)?
 _SYSTEM_BEFORE = re.compile(r"\b(?:(?:propose|present|introduce|call|name)[sd]?\s*,?|"
                             r"(?:overview|illustration|architecture|structure) of(?: the)?"
                             r"(?: proposed)?)\s*$", re.I)
+_APPOSITION = re.compile(r"\s*,\s*(?:a|an)\s+(?:[\w-]+,?\s+){0,3}")  # "X, a training-free, "
+_WHOLE = frozenset("framework system approach method pipeline strategy paradigm architecture "
+                   "model".split())  # what a name for the whole method is called
 _COMPARISON = re.compile(r"\b(?:baselines?|compared? (?:to|with|against)|comparison|prior "
                          r"(?:work|methods?)|previous (?:work|methods?)|existing (?:work|"
                          r"methods?)|unlike|in contrast to|instead of|outperform\w*|"
@@ -94,9 +97,11 @@ def components(sentences: list[Sentence], lead: int) -> list[Term]:
     the caption's), its mentions merged across acronyms, case and number."""
     found = mentions(sentences)
     spelled = acronyms(sentences[lead:])
-    aliases = _aliases(acronyms(sentences[:lead]) | spelled,
-                       {m.key for m in found if m.sentence >= lead},
-                       {m.key for m in found if m.sentence < lead})
+    defined = acronyms(sentences[:lead]) | spelled
+    keys = {m.key for m in found if m.sentence >= lead}
+    initialisms = {m.key: [c.lower() for c in m.surface if c.isupper()] for m in found
+                   if m.key in keys and m.key not in defined and _INITIALISM.fullmatch(m.surface)}
+    aliases = _aliases(defined, keys, {m.key for m in found if m.sentence < lead}, initialisms)
     systems = _system_names(sentences, found)
     terms: dict[str, Term] = {}
     for m in found:
@@ -119,7 +124,6 @@ def components(sentences: list[Sentence], lead: int) -> list[Term]:
     for t in terms.values():
         t.bonus = min(t.bonus, 6) + (2 if t.short else 0)
     _cue_chain_abbreviations(sentences[:lead], found, terms)
-    _merge_initialled(terms)
     method = any(not s.aside for s in sentences[lead:])
     return [t for t in terms.values() if t.key not in systems and t.spans
             and (t.cues or not method or any(not sentences[s].aside for s, _, _ in t.spans))
@@ -153,34 +157,6 @@ def _abbreviates(words: list[str], key: str) -> bool:
     return len(head) == len(words) and all(k.startswith(w) for k, w in zip(head, words))
 
 
-def _merge_initialled(terms: dict[str, Term]) -> None:
-    """A phrase whose initials an undefined acronym spells ('Large Model' for 'LLM', 'Small
-    Model' for 'SLM': first and last letter, the rest in order, at most one letter short)
-    is that acronym's other name when it fits no other acronym (or only one the caption
-    names): one node, not two."""
-    acronyms = {k: [c.lower() for c in t.label if c.isupper()] for k, t in terms.items()
-                if t.spans and not t.long and _INITIALISM.fullmatch(t.label)}
-    for key, t in list(terms.items()):
-        words = key.split()
-        if key in acronyms or t.short or len(words) < 2 or not t.spans:
-            continue
-        initials = [w[0] for w in words]
-        fits = [k for k, letters in acronyms.items()
-                if initials[0] == letters[0] and initials[-1] == letters[-1]
-                and len(letters) - 1 <= len(initials) <= len(letters)
-                and subsequence(initials, "".join(letters))]
-        named = [k for k in fits if terms[k].cues]
-        fits = named if len(fits) > 1 and len(named) == 1 else fits  # the caption's, if one
-        if len(fits) == 1:
-            into = terms[fits[0]]
-            into.roles.update(t.roles)
-            into.spans = sorted(into.spans + t.spans)
-            into.cues = sorted(into.cues + t.cues)
-            into.weight += t.weight
-            into.bonus = max(into.bonus, t.bonus)
-            del terms[key]
-
-
 def _aside(t: Term, sentences: list[Sentence]) -> bool:
     """A baseline, or a method the text mostly compares with rather than builds."""
     if "baseline" in t.key.split():
@@ -189,9 +165,11 @@ def _aside(t: Term, sentences: list[Sentence]) -> bool:
         > len(t.spans)
 
 
-def _aliases(defined: dict[str, str], keys: set[str], cues: set[str]) -> dict[str, str]:
-    """Key -> the key it merges into: acronym -> long form, 'encoder' -> the one 'X encoder';
-    a caption's phrase merges into the one text phrase it contains or is contained in."""
+def _aliases(defined: dict[str, str], keys: set[str], cues: set[str],
+             initialisms: dict[str, list[str]]) -> dict[str, str]:
+    """Key -> the key it merges into: acronym -> long form, 'large model' -> the one undefined
+    acronym spelling it, 'encoder' -> the one 'X encoder'; a caption's phrase merges into the
+    one text phrase it contains or is contained in."""
     aliases: dict[str, str] = {}
     for short_key, long_form in defined.items():
         long_key = term_key(long_form)
@@ -200,6 +178,10 @@ def _aliases(defined: dict[str, str], keys: set[str], cues: set[str]) -> dict[st
             aliases.update({k: long_key for k in keys if k.endswith(" " + long_key)})
         else:
             aliases[long_key] = short_key
+    for k in sorted(keys - aliases.keys() - initialisms.keys()):
+        spelling = _spelling(k, initialisms, cues)
+        if spelling:
+            aliases[k] = spelling
     for k in sorted(keys - aliases.keys()):
         longer = {aliases.get(o, o) for o in keys if o != k and same(k, o)}
         if len(longer) == 1:
@@ -209,6 +191,22 @@ def _aliases(defined: dict[str, str], keys: set[str], cues: set[str]) -> dict[st
         if len(named) == 1:
             aliases[k] = named.pop()
     return aliases
+
+
+def _spelling(key: str, initialisms: dict[str, list[str]], cues: set[str]) -> str | None:
+    """The undefined acronym a phrase's initials spell ('large model' for LLM, 'small model'
+    for SLM: first and last letter, the rest in order, at most one letter short), when only
+    one does (or only one the caption names)."""
+    initials = [w[0] for w in key.split()]
+    if len(initials) < 2:
+        return None
+    fits = [k for k, letters in sorted(initialisms.items()) if letters
+            and (initials[0], initials[-1]) == (letters[0], letters[-1])
+            and len(letters) - 1 <= len(initials) <= len(letters)
+            and subsequence(initials, "".join(letters))]
+    named = [k for k in fits if k in cues]
+    fits = named if len(fits) > 1 and len(named) == 1 else fits
+    return fits[0] if len(fits) == 1 else None
 
 
 def same(short: str, long: str) -> bool:
@@ -226,13 +224,23 @@ def same(short: str, long: str) -> bool:
 
 
 def _system_names(sentences: list[Sentence], found: list[Mention]) -> set[str]:
-    """Names of the whole method ('we propose X', 'the X framework'): a node would hold it all."""
+    """Names of the whole method ('we propose X', 'the X framework', 'Stable-DiffCoder
+    training pipeline'), and what the text calls it in apposition ('X, a step-aware
+    collaboration strategy that ...'): a node would hold it all. A name in apposition with
+    a part ('we propose X, an encoder that ...') is that part."""
     systems = set()
-    for m in found:
+    for m, after in zip(found, [*found[1:], None]):
         text = sentences[m.sentence].text
-        if m.name and " " not in m.key and (
+        if not m.name or " " in m.surface or not (
                 _SYSTEM_AFTER.match(text[m.end:]) or _SYSTEM_BEFORE.search(text[:m.start])):
+            continue
+        called = after if after and after.sentence == m.sentence and _APPOSITION.fullmatch(
+            text[m.end:after.start]) else None
+        if called is None:
             systems.add(m.key)
+        elif called.key.split()[-1] in _WHOLE:  # "X, a step-aware collaboration strategy"
+            systems |= {m.key, called.key}
+        # "we propose NMR-ConvFormer, an encoder that ...": one of the method's parts
     return systems
 
 
