@@ -121,7 +121,11 @@ def components(sentences: list[Sentence], lead: int) -> list[Term]:
         term.bonus += 0 if aside else 2 * (sentences[m.sentence].heading + m.listed)
         if m.key != key and is_acronym(m.surface) and m.key in spelled:
             term.short, term.long = m.surface, spelled[m.key]
+    spelt = {aliases[k] for k in keys if aliases.get(k) in initialisms}
     for t in terms.values():
+        acronym = next((s for s, _ in t.surfaces.most_common() if is_acronym(s)), None)
+        if t.key in spelt and acronym and t.label != acronym:
+            t.short = acronym  # "Small Model" drawn with the "SLM" the text also calls it
         t.bonus = min(t.bonus, 6) + (2 if t.short else 0)
     _cue_chain_abbreviations(sentences[:lead], found, terms)
     method = any(not s.aside for s in sentences[lead:])
@@ -183,7 +187,8 @@ def _aliases(defined: dict[str, str], keys: set[str], cues: set[str],
         if spelling:
             aliases[k] = spelling
     for k in sorted(keys - aliases.keys()):
-        longer = {aliases.get(o, o) for o in keys if o != k and same(k, o)}
+        longer = {aliases.get(o, o) for o in keys
+                  if o != k and (same(k, o) or _one_word_more(k, o))}
         if len(longer) == 1:
             aliases[k] = longer.pop()
     for k in sorted(cues - keys - aliases.keys()):
@@ -194,30 +199,33 @@ def _aliases(defined: dict[str, str], keys: set[str], cues: set[str],
 
 
 def _spelling(key: str, initialisms: dict[str, list[str]], cues: set[str]) -> str | None:
-    """The undefined acronym a phrase's initials spell ('large model' for LLM, 'small model'
-    for SLM: first and last letter, the rest in order, at most one letter short), when only
-    one does (or only one the caption names)."""
-    initials = [w[0] for w in key.split()]
+    """The undefined acronym a phrase's initials spell ('multi head attention' for MHA; a
+    model may drop one letter: 'large model' for LLM, 'small model' for SLM), when only one
+    does (or only one the caption names)."""
+    words = key.split()
+    initials = [w[0] for w in words]
     if len(initials) < 2:
         return None
-    fits = [k for k, letters in sorted(initialisms.items()) if letters
-            and (initials[0], initials[-1]) == (letters[0], letters[-1])
-            and len(letters) - 1 <= len(initials) <= len(letters)
-            and subsequence(initials, "".join(letters))]
+    fits = [k for k, letters in sorted(initialisms.items()) if initials == letters or (
+        words[-1] == "model" and len(initials) == len(letters) - 1 and letters[-1] == "m"
+        and initials[0] == letters[0] and subsequence(initials, "".join(letters)))]
     named = [k for k in fits if k in cues]
     fits = named if len(fits) > 1 and len(named) == 1 else fits
     return fits[0] if len(fits) == 1 else None
 
 
+def _one_word_more(short: str, long: str) -> bool:
+    """'cross layer smoothing' and 'cross layer memory smoothing': the same first and last
+    word, one word more inside."""
+    words, more = short.split(), long.split()
+    return len(words) >= 2 and len(more) == len(words) + 1 and (words[0], words[-1]) == (
+        more[0], more[-1]) and any(more[:i] + more[i + 1:] == words for i in range(len(more)))
+
+
 def same(short: str, long: str) -> bool:
     """Whether a shorter key names the same thing: 'encoder' in 'GMAE encoder', 'value
-    estimation' in 'value estimation mechanism', 'cross layer smoothing' in 'cross layer
-    memory smoothing' (one word more inside); not 'answer' in 'answer decoder'."""
+    estimation' in 'value estimation mechanism'; not 'answer' in 'answer decoder'."""
     if long.endswith(" " + short):
-        return True
-    words, more = short.split(), long.split()
-    if len(words) >= 2 and len(more) == len(words) + 1 and (words[0], words[-1]) == (
-            more[0], more[-1]) and any(more[:i] + more[i + 1:] == words for i in range(len(more))):
         return True
     rest = long[len(short) + 1:].split() if long.startswith(short + " ") else []
     return bool(rest) and all(w in GENERIC or w == "agent" for w in rest)
