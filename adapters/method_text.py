@@ -52,6 +52,8 @@ _ASIDE_SECTION = re.compile(
     r"problem (?:formulation|setting|definition|statement)|experiment\w*|evaluation|results?|"
     r"limitations?|conclusions?|discussion|ablations?|appendix)\b|摘要|引言|相关工作|实验|结论",
     re.I)
+_ASIDE_PARAGRAPH = re.compile(r"(?:motivation|remarks?|discussion|intuition|limitations?|"
+                              r"(?:an? |illustrative )?examples?|comparison|why)\b", re.I)
 _FRONT_END = re.compile(r"^(?:[\dIVX.]+\s*)?(?:abstract|introduction|摘要|引言)[\s:.]*$", re.I)
 
 
@@ -72,17 +74,20 @@ def parse(text: str) -> list[Sentence]:
             section = _unhung(_headline(line) if line.isupper() else line)
             found.append(Sentence(section, section, True))
             continue
-        for part in _sentences(line):
-            found.append(Sentence(part, section, _is_run_in_title(part)))
+        parts = _sentences(line)
+        aside = bool(parts and _is_run_in_title(parts[0]) and _ASIDE_PARAGRAPH.match(parts[0]))
+        for part in parts:
+            found.append(Sentence(part, section, _is_run_in_title(part), aside))
     return _asides(found)
 
 
 def _asides(sentences: list[Sentence]) -> list[Sentence]:
-    """Marks what is not the method: sections such as the experiments, and the front matter
-    (the title, authors and a teaser figure) before an Abstract or Introduction heading."""
+    """Marks what is not the method: sections such as the experiments, paragraphs run in as a
+    motivation, remark or example, and the front matter (the title, authors and a teaser
+    figure) before an Abstract or Introduction heading."""
     front = next((i for i, s in enumerate(sentences)
                   if s.heading and _FRONT_END.match(s.section)), 0)
-    return [replace(s, aside=i < front or bool(_ASIDE_SECTION.search(s.section)))
+    return [replace(s, aside=s.aside or i < front or bool(_ASIDE_SECTION.search(s.section)))
             for i, s in enumerate(sentences)]
 
 

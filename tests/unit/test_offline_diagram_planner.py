@@ -183,6 +183,14 @@ def test_the_experiments_and_the_front_matter_weigh_less_than_the_method() -> No
     assert labels(plan(text)) == ["input image", "patch encoder", "fusion module", "class scores"]
 
 
+def test_a_paragraph_run_in_as_a_motivation_or_an_example_is_aside() -> None:
+    sentences = parse("# Method\n\nMotivation. Prior work uses a Gadget Cache. It is slow.\n\n"
+                      "The patch encoder feeds the fusion module.\n\nExample. A Toy Adder adds.")
+    aside = {s.text: s.aside for s in sentences}
+    assert aside["Prior work uses a Gadget Cache."] and aside["It is slow."]
+    assert aside["A Toy Adder adds."] and not aside["The patch encoder feeds the fusion module."]
+
+
 def test_a_group_named_after_a_module_draws_that_module_around_its_parts() -> None:
     text = ("# Preprocessing\n\nThe raw signals are cleaned by the Signal Filter. The Signal "
             "Filter feeds the Signal Tokenizer.\n\n# Signal Tokenizer\n\nThe Signal Tokenizer "
