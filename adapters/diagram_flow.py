@@ -1,6 +1,7 @@
 """The edges of a planned diagram: what flows where, as the caption and the text say it.
 
-Verbs of flow between neighbouring mentions give edges ("A feeds B", "X is processed by A");
+Verbs of flow between neighbouring mentions give edges ("A feeds B", "X is processed by A"),
+and a sentence may carry on from the one before ("These features are then fed into B");
 reading order then links whatever is still unconnected, so every node has an edge and the
 graph is connected; loop words, and the archetype's skeleton, close feedback edges.
 """
@@ -34,6 +35,10 @@ _PROCESS = re.compile(r"\b(?:process(?:es)?|maps?|encodes?|takes?|receives?|cons
                       r"applies)\b")
 _FEED = re.compile(r"\b(?:feeds?|pass(?:es)?|sends?|forwards?|followed by|then|into|"
                    r"before)\b|→|->|然后|接着|随后|输入到|送入")
+_CARRIED = re.compile(r"(?:these|this|the resulting|the obtained|its|their|the)\s+(?:[\w-]+\s+)?"
+                      r"(?:features?|embeddings?|outputs?|sequences?|representations?|tokens?|"
+                      r"results?|vectors?)\s+(?:is|are)\s+(?:then\s+|further\s+|subsequently\s+)?"
+                      r"(?:fed|passed|sent|forwarded|routed|given|input)\s+(?:in)?to\b", re.I)
 _LOOP = re.compile(r"\b(?:until|iterativ\w*|iterat(?:e|es|ed|ion|ions)|repeats?|refines?|"
                    r"refined|refinement|loop|cycles?|feedback|recurren\w*)\b"
                    r"|迭代|循环|反复|直到|重复|反馈", re.I)
@@ -90,6 +95,7 @@ def _flows(order: list[Term], sentences: list[Sentence]) -> list[tuple[str, str,
     """Source -> target pairs the verbs between neighbouring mentions state, with the
     sentence that states each."""
     by_sentence: dict[int, list[tuple[int, int, str]]] = {}
+    roles = {t.key: t.role for t in order}
     for t in order:
         for s, start, end in t.cues + t.spans:
             by_sentence.setdefault(s, []).append((start, end, t.key))
@@ -97,6 +103,12 @@ def _flows(order: list[Term], sentences: list[Sentence]) -> list[tuple[str, str,
     for s, spans in sorted(by_sentence.items()):
         spans.sort()
         text = sentences[s].text
+        carried = _CARRIED.match(text)  # "These features are then fed into B": from A before
+        before = [k for _, _, k in sorted(by_sentence.get(s - 1, [])) if roles[k] != "input"]
+        if carried and before and not sentences[s - 1].heading:
+            into = [k for start, _, k in spans if start >= carried.end()]
+            if into:  # from what the sentence before made, not what it consumed
+                flows.append((before[-1], into[0], s))
         source = None  # where the flow stands: "A checks X and returns Y" -> Y comes from A
         for i, ((_, a_end, a), (b_start, _, b)) in enumerate(zip(spans, spans[1:])):
             between = text[a_end:b_start]

@@ -108,6 +108,14 @@ def test_stated_flows_order_the_nodes_where_the_text_tells_them_late() -> None:
     assert {e["kind"] for e in spec["edges"]} == {"data"}
 
 
+def test_a_sentence_may_carry_the_flow_on_from_the_one_before() -> None:
+    text = ("The Token Mixer outputs the class scores. The Patch Tokenizer reads the input image. "
+            "These features are then fed into the Token Mixer.")
+    spec = plan(text)
+    assert labels(spec) == ["input image", "patch tokenizer", "token mixer", "class scores"]
+    assert {e["kind"] for e in spec["edges"]} == {"data"}
+
+
 def test_training_and_inference_become_two_groups() -> None:
     spec = plan(TRAIN_INFERENCE)
     groups = {g["id"]: g["label"] for g in spec["groups"]}
