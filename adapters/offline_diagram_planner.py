@@ -202,8 +202,8 @@ def _contracted(order: list[Term], edges: list[Edge], member: dict[str, str]
         parts = [t for t in order if label and member.get(t.key) == label and t is not named]
         if not parts:
             continue
-        at = order.index(named)
         rest = [t for t in order if t not in parts and t is not named]
+        at = sum(1 for t in order[:order.index(named)] if t in rest)  # its place among the rest
         order = rest[:at] + parts + rest[at:]
         ends = {named.key: (parts[-1].key, parts[0].key)}  # as a source, as a target
         place = {t.key: i for i, t in enumerate(order)}
