@@ -79,7 +79,7 @@ def main() -> int:
             images.append((case["id"], rendered.png))
             print(f"\r{number}/{len(cases)} cases", end="", file=sys.stderr, flush=True)
         print(file=sys.stderr)
-    sheet = contact_sheet(images, out, "diagram_quality")
+    sheet = contact_sheet(images, out, "diagram_quality", tile=480, columns=4)  # boxes legible
     table = out / "diagram_quality_cases.tsv"
     columns = list(rows[0]) if rows else []
     table.write_text("".join("\t".join(str(round(r[c], 2) if isinstance(r[c], float) else r[c])
