@@ -39,6 +39,10 @@ _CARRIED = re.compile(r"(?:these|this|the resulting|the obtained|its|their|the)\
                       r"(?:features?|embeddings?|outputs?|sequences?|representations?|tokens?|"
                       r"results?|vectors?)\s+(?:is|are)\s+(?:then\s+|further\s+|subsequently\s+)?"
                       r"(?:fed|passed|sent|forwarded|routed|given|input)\s+(?:in)?to\b", re.I)
+# "A (is passed) to the B", "A to train B": A into B
+_HANDED = re.compile(r"\s*(?:(?:is|are)\s+)?(?:then\s+)?(?:(?:passed|fed|sent|provided|given|"
+                     r"forwarded|routed|returned)\s+)?to(?:\s+(?:train|optimi[sz]e|update|"
+                     r"supervise|guide|condition|fine-tune))?(?:\s+(?:the|a|an))?\s*", re.I)
 _LOOP = re.compile(r"\b(?:until|iterativ\w*|iterat(?:e|es|ed|ion|ions)|repeats?|refines?|"
                    r"refined|refinement|loop|cycles?|feedback|recurren\w*)\b"
                    r"|迭代|循环|反复|直到|重复|反馈", re.I)
@@ -126,6 +130,8 @@ def _flows(order: list[Term], sentences: list[Sentence]) -> list[tuple[str, str,
 
 def _direction(between: str) -> int:
     """+1 when the text says the first phrase flows into the second, -1 for the reverse."""
+    if _HANDED.fullmatch(between):
+        return 1
     if _PASSIVE_PROCESS.search(between):
         return 1
     if _PASSIVE_PRODUCT.search(between):

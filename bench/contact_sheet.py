@@ -7,6 +7,7 @@ from pathlib import Path
 
 from adapters.browser_render_service import start_chromium
 
+
 def contact_sheet(images: list[tuple[str, bytes]], out: Path, name: str, tile: int = 200,
                   columns: int = 12) -> Path:
     """One PNG of every figure: an HTML grid of `tile` px thumbnails, screenshot by Chromium

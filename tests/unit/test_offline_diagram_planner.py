@@ -116,6 +116,13 @@ def test_a_sentence_may_carry_the_flow_on_from_the_one_before() -> None:
     assert {e["kind"] for e in spec["edges"]} == {"data"}
 
 
+def test_a_phrase_given_to_another_flows_into_it() -> None:
+    spec = plan("The Token Mixer outputs the class scores. The input image goes into the Patch "
+                "Tokenizer. The Patch Tokenizer is given to the Token Mixer.")
+    assert labels(spec) == ["input image", "patch tokenizer", "token mixer", "class scores"]
+    assert {e["kind"] for e in spec["edges"]} == {"data"}
+
+
 def test_training_and_inference_become_two_groups() -> None:
     spec = plan(TRAIN_INFERENCE)
     groups = {g["id"]: g["label"] for g in spec["groups"]}
