@@ -41,7 +41,7 @@ _ADJECTIVE = re.compile(r"[a-z](?:able|ible|aware|based|guided|driven|free|agnos
                         r"wise)$")  # "Token-Alignable" qualifies a component, it is none
 _INITIALISM = re.compile(r"(?=(?:[a-z]*[A-Z]){2})[A-Za-z]{2,6}")  # LLM, SLM, DiT; not GlimpRouter
 _SPELLING = re.compile(r"(?<=[A-Za-z])[A-Z](?=[a-z])|(?<=^[A-Z])[A-Z](?=[a-z]{2})")
-_CHAIN_ARROW = re.compile(r"->|→")
+CHAIN_ARROW = re.compile(r"->|→")
 _CHAIN_STEP = re.compile(r"(?:(?<=->)|(?<=→))\s*([A-Za-z][A-Za-z-]{2,}(?: [A-Za-z][A-Za-z-]*){0,2})"
                          r"(?=\s*(?:->|→|\(|[.,;]|$))")
 ASIDE_WEIGHT = 0.3  # a mention in the introduction or the experiments, against one in the method
@@ -141,7 +141,7 @@ def _cue_chain_abbreviations(caption: list[Sentence], found: list[Mention],
     """A caption's chain 'SBS -> SGM -> Enc -> Dec' may shorten the text's words: 'Enc' cues
     the most salient term whose words it starts ('GMAE encoder')."""
     for index, sentence in enumerate(caption):
-        if not _CHAIN_ARROW.search(sentence.text):
+        if not CHAIN_ARROW.search(sentence.text):
             continue
         taken = [(m.start, m.end) for m in found if m.sentence == index]
         for step in _CHAIN_STEP.finditer(sentence.text):

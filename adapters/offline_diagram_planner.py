@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from adapters.diagram_flow import SHORT, Edge, add_edge, flow_edges
-from adapters.diagram_terms import Term, components, same
+from adapters.diagram_terms import CHAIN_ARROW, Term, components, same
 from adapters.method_text import GENERIC, STOPWORDS, Sentence, parse, term_key
 from application.diagrams.ports import DiagramPlanner, DiagramTextError
 from application.diagrams.spec import edge, group, new_diagram, node
@@ -50,7 +50,8 @@ class OfflineDiagramPlanner(DiagramPlanner):
         lead = parse(_FIGURE_NUMBER.sub("", caption or ""))
         body = parse(text or "")
         sentences = lead + body
-        terms = _chosen(components(sentences, len(lead)), short=len(body) <= SHORT)
+        terms = _chosen(components(sentences, len(lead)), short=len(body) <= SHORT,
+                        chain=_chain_steps(lead))
         if len(terms) < 2:
             raise DiagramTextError(
                 "No method components were found in the text: it should name the method's "
@@ -75,27 +76,45 @@ class OfflineDiagramPlanner(DiagramPlanner):
             notes=[f"archetype: {archetype['id']}"] if archetype else [])
 
 
-def _chosen(terms: list[Term], short: bool) -> list[Term]:
+def _chosen(terms: list[Term], short: bool,
+            chain: list[tuple[int, int, int]] = ()) -> list[Term]:
     """The components the caption names, then the most salient of the text's, none the same
     thing as another, after the earliest input and before the latest output (a long text
-    must mention them twice, or call them so).
+    must mention them twice, or call them so). A caption that draws the flow as a `chain` of
+    steps ("A -> B -> C") whose every step but perhaps the last names a component says all
+    the figure holds: nothing is added to it, and its ends are the ones it names.
     Other inputs and outputs stay as data: fake images between generator and discriminator."""
     distinct: list[Term] = []
     for t in sorted(terms, key=lambda t: (not t.cues, -t.salience, t.first)):
         if not any(same(t.key, c.key) or same(c.key, t.key) for c in distinct):
             distinct.append(t)
+    closed = len(chain) >= CAPTION_LED and all(
+        any(c[0] == at and start <= c[1] < end for t in distinct for c in t.cues)
+        for at, start, end in chain[:-1])
     ends = []
     for role, cues, pick in (("input", ("input",), min), ("output", ("output", "final"), max)):
-        fit = [t for t in distinct if t.role == role and (
+        fit = [t for t in distinct if t.role == role and (not closed or t.cues) and (
             short or len(t.spans) >= 2 or any(c in t.key.split() for c in cues))]
         ends.append(pick(fit, key=lambda t: t.first) if fit else None)
     cued = sum(bool(t.cues) for t in distinct if t not in ends)
-    room = MAX_MIDDLE if cued < CAPTION_LED else min(MAX_MIDDLE, cued + EXTRA)
+    room = MAX_MIDDLE if cued < CAPTION_LED else min(MAX_MIDDLE, cued + (0 if closed else EXTRA))
     middle = [t for t in distinct if t not in ends][:room]
     for t in middle:
         if t.role in ("input", "output"):
             t.roles = Counter({"data": 1})
     return [t for t in (ends[0], *middle, ends[1]) if t] if middle else []
+
+
+def _chain_steps(caption: list[Sentence]) -> list[tuple[int, int, int]]:
+    """The steps of the caption's longest arrow chain, as (sentence, start, end)."""
+    steps: list[tuple[int, int, int]] = []
+    for index, sentence in enumerate(caption):
+        arrows = list(CHAIN_ARROW.finditer(sentence.text))
+        if len(arrows) + 1 > len(steps):
+            bounds = [0, *(a.start() for a in arrows), len(sentence.text)]
+            steps = [(index, bounds[0] if k == 0 else arrows[k - 1].end(), bounds[k + 1])
+                     for k in range(len(arrows) + 1)]
+    return steps if len(steps) >= 3 else []
 
 
 # -- skeleton and order -----------------------------------------------------------------

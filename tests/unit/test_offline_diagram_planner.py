@@ -180,6 +180,19 @@ def test_a_caption_chain_may_shorten_the_texts_words() -> None:
     assert ("graph encoder", "decoder module") in flow
 
 
+def test_a_caption_chain_the_text_names_says_all_the_figure_holds() -> None:
+    text = ("The Structure Scorer rates every node of the input graph. The Masking Module hides "
+            "the top-rated nodes. The Graph Encoder maps the masked graph to latent codes. The "
+            "Feature Decoder reconstructs the node features. A Memory Bank stores the latent "
+            "codes. The Memory Bank is large. The predefined mask is fixed. The predefined mask "
+            "is shared. The Feature Decoder is shallow.")
+    chain = "Overview. Input Graph -> Structure Scorer -> Masking Module -> Graph Encoder -> " \
+            "Feature Decoder -> Reconstructed Nodes."
+    assert labels(plan(text, chain)) == ["input graph", "structure scorer", "masking module",
+                                         "graph encoder", "feature decoder"]
+    assert "memory bank" in labels(plan(text, "Overview. The Graph Encoder feeds the decoder."))
+
+
 def test_what_the_caption_says_the_method_serves_is_no_component() -> None:
     spec = plan(TRANSFORMER, "The encoder serves diverse NLP tasks. NLP is everywhere.")
     assert "nlp" not in labels(spec)
