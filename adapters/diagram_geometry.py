@@ -77,8 +77,9 @@ def edges_through(spec: dict[str, Any], inset: float = 3.0) -> list[tuple[int, s
                      b["y"] + b["h"] - inset) for n, b in layout["nodes"].items()}
     for g in spec["groups"]:
         box = layout["groups"].get(g["id"])
-        if box:
-            obstacles.update({g["id"]: rect for rect in [group_label_rect(g, box, style)] if rect})
+        rect = box and group_label_rect(g, box, style)
+        if rect:
+            obstacles[g["id"]] = rect
     found = []
     for i, (e, route) in enumerate(zip(spec["edges"], layout["edges"])):
         curve = curve_points(route["points"])
