@@ -124,8 +124,9 @@ def check_geometry(spec: Json) -> None:
         if lines:
             assert gbox["label_h"] >= sum(line.height for line in lines)
             assert GROUP_LABEL_X + max(line.width for line in lines) <= gbox["w"]
-            assert gbox["x"] + GROUP_LABEL_X <= gbox["label_x"]
-            assert gbox["label_x"] + max(line.width for line in lines) <= gbox["x"] + gbox["w"]
+            assert gbox["x"] + GROUP_LABEL_X <= gbox["label_x"] + 0.01  # to the rounded px
+            assert (gbox["label_x"] + max(line.width for line in lines)
+                    <= gbox["x"] + gbox["w"] + 0.01)
         for other, obox in groups.items():
             if other == g["id"]:
                 continue
