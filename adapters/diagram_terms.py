@@ -101,8 +101,9 @@ def components(sentences: list[Sentence], lead: int) -> list[Term]:
     keys = {m.key for m in found if m.sentence >= lead}
     initialisms = {m.key: [c.lower() for c in m.surface if c.isupper()] for m in found
                    if m.key in keys and m.key not in defined and _INITIALISM.fullmatch(m.surface)}
-    aliases = _aliases(defined, keys, {m.key for m in found if m.sentence < lead}, initialisms)
     systems = _system_names(sentences, found)
+    aliases = _aliases(defined, keys, {m.key for m in found if m.sentence < lead}, initialisms,
+                       systems)
     terms: dict[str, Term] = {}
     for m in found:
         key = aliases.get(m.key, m.key)
@@ -170,10 +171,11 @@ def _aside(t: Term, sentences: list[Sentence]) -> bool:
 
 
 def _aliases(defined: dict[str, str], keys: set[str], cues: set[str],
-             initialisms: dict[str, list[str]]) -> dict[str, str]:
+             initialisms: dict[str, list[str]], systems: set[str]) -> dict[str, str]:
     """Key -> the key it merges into: acronym -> long form, 'large model' -> the one undefined
-    acronym spelling it, 'encoder' -> the one 'X encoder'; a caption's phrase merges into the
-    one text phrase it contains or is contained in."""
+    acronym spelling it, 'encoder' -> the one 'X encoder' (a part rather than the method's
+    name when both fit); a caption's phrase merges into the one text phrase it contains or is
+    contained in."""
     aliases: dict[str, str] = {}
     for short_key, long_form in defined.items():
         long_key = term_key(long_form)
@@ -189,6 +191,7 @@ def _aliases(defined: dict[str, str], keys: set[str], cues: set[str],
     for k in sorted(keys - aliases.keys()):
         longer = {aliases.get(o, o) for o in keys
                   if o != k and (same(k, o) or _one_word_more(k, o))}
+        longer = longer - systems if len(longer - systems) == 1 else longer
         if len(longer) == 1:
             aliases[k] = longer.pop()
     for k in sorted(cues - keys - aliases.keys()):

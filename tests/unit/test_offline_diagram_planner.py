@@ -309,6 +309,17 @@ def test_the_method_its_training_pipeline_and_what_it_is_called_are_no_component
     assert "teacher network" in drawn and "soft-mixer" in drawn  # a part, named as it is
 
 
+def test_a_phrase_fitting_a_part_and_the_methods_name_merges_into_the_part() -> None:
+    text = ("We present RoboNet, a unified physics-informed world model that learns from videos. "
+            "The Physics-informed Embodied World Model reads the input video. The "
+            "physics-informed world model feeds the Depth Predictor. The Depth Predictor "
+            "outputs the depth maps. The Physics-informed Embodied World Model is large.")
+    drawn = labels(plan(text))
+    assert "physics-informed embodied world model" in drawn
+    assert "physics-informed world model" not in drawn  # one box, not two
+    assert "unified physics-informed world model" not in drawn  # the method itself
+
+
 def test_capitals_that_spell_an_acronym_are_not_kept_in_its_label() -> None:
     text = ("We propose the Hierarchical GArment ManipuLation POlicy (HALO). HALO reads the "
             "point cloud and feeds the Garment Affordance Model (GAM). The GAM outputs the "
