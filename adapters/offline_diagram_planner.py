@@ -20,7 +20,7 @@ from typing import Any
 
 from adapters.diagram_flow import SHORT, Edge, add_edge, flow_edges
 from adapters.diagram_terms import CHAIN_ARROW, Term, components, same
-from adapters.method_text import GENERIC, STOPWORDS, Sentence, parse, term_key
+from adapters.method_text import GENERIC, STOPWORDS, Sentence, parse, singular, term_key
 from application.diagrams.ports import DiagramPlanner, DiagramTextError
 from application.diagrams.spec import edge, group, new_diagram, node
 
@@ -32,6 +32,8 @@ RANK = {"input": 0, "output": 2, "loss": 3}
 
 _PARENTHESES = re.compile(r"\s*\([^()]*\)")
 _ARTICLE = re.compile(r"^(?:the|a|an) ")
+_HAS_PARTS = re.compile(r"\b(?:each|every)\s+(\w+)\s+(?:has|contains|consists of|comprises|includes|"
+                        r"is composed of)\b", re.I)
 _QUALIFIER = re.compile(r"\s+(?:with|via|using|under|for)\s+", re.I)  # "Gene Encoding with ..."
 _FIGURE_NUMBER = re.compile(r"^\s*(?:Figure|Fig\.)\s*\d+\s*[:.|]\s*", re.I)
 _PHASE_WORDS = (
@@ -176,7 +178,7 @@ def _groups(order: list[Term], sentences: list[Sentence], skeleton: dict[str, An
             ) -> tuple[list[str], dict[str, str]]:
     """Group labels and node key -> label: training / inference when the text splits them,
     else the text's named sections, else the skeleton's sub-systems."""
-    for split in (_phase_groups, _section_groups, _skeleton_groups):
+    for split in (_part_groups, _phase_groups, _section_groups, _skeleton_groups):
         member = split(order, sentences, skeleton)
         if split is not _phase_groups:
             member = _sizable(member, order)
@@ -215,7 +217,9 @@ def _naming_group(t: Term, member: dict[str, str]) -> str | None:
 def _contracted(order: list[Term], edges: list[Edge], member: dict[str, str]
                 ) -> tuple[list[Term], list[Edge]]:
     """Each node a group already shows gives way to the group: its parts take its place in
-    the order, what flowed into it flows into the first part, what left it leaves the last."""
+    the order, what flowed into it flows into the first part, what left it leaves the last
+    (and an edge between it and one of its parts goes, the group showing that, unless it was
+    that part's only edge)."""
     for named in list(order):
         label = _naming_group(named, member)
         parts = [t for t in order if label and member.get(t.key) == label and t is not named]
@@ -226,8 +230,11 @@ def _contracted(order: list[Term], edges: list[Edge], member: dict[str, str]
         order = rest[:at] + parts + rest[at:]
         ends = {named.key: (parts[-1].key, parts[0].key)}  # as a source, as a target
         place = {t.key: i for i, t in enumerate(order)}
+        linked = {k for a, b, _ in edges if named.key not in (a, b) for k in (a, b)}
         contracted: list[Edge] = []
         for a, b, kind in edges:
+            if named.key in (a, b) and ({a, b} - {named.key}) <= linked & {t.key for t in parts}:
+                continue  # the block to one of its own, linked parts: the group shows that
             a, b = ends.get(a, (a,))[0], ends.get(b, (None, b))[1]
             add_edge(contracted, a, b, "feedback" if kind == "data" and place[a] > place[b]
                      else kind)
@@ -253,6 +260,30 @@ def _along_the_flow(groups: list[str], member: dict[str, str], order: list[Term]
 
 def _term(order: list[Term], key: str) -> Term:
     return next(t for t in order if t.key == key)
+
+
+def _part_groups(order: list[Term], sentences: list[Sentence], _: Any) -> dict[str, str]:
+    """A block the text says has parts ('a stack of N = 6 encoder layers; each layer has a
+    multi-head self-attention sublayer followed by ...') around those parts, labelled with the
+    block (and its repeat count)."""
+    member = {}
+    for index, sentence in enumerate(sentences):
+        for has in _HAS_PARTS.finditer(sentence.text):
+            head = singular(has[1])
+            mentioned = sorted((span, t) for t in order for span in t.spans
+                               if span[0] in (index, index - 1))
+            blocks = [t for (s, start, _), t in mentioned
+                      if (s, start) < (index, has.start()) and t.key.split()[-1] == head]
+            if not blocks:
+                continue
+            block = blocks[-1]
+            label = block.label + (f" (×{block.repeat})" if block.repeat else "")
+            for (s, start, _), t in mentioned:
+                if s == index and start >= has.end() and t is not block and t.role not in (
+                        "input", "output"):
+                    member.setdefault(t.key, label)
+            member.setdefault(block.key, label)
+    return member
 
 
 def _phase_groups(order: list[Term], sentences: list[Sentence], _: Any) -> dict[str, str]:

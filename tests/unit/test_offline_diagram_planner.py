@@ -70,17 +70,31 @@ def connected(spec: dict[str, Any]) -> bool:
     return seen == {n["id"] for n in spec["nodes"]}
 
 
-def test_transformer_encoder_gives_its_blocks_with_the_stack_repeated_six_times() -> None:
+def test_transformer_encoder_gives_its_layer_repeated_six_times_around_its_sublayers() -> None:
     spec = plan(TRANSFORMER, TRANSFORMER_CAPTION)
     found = labels(spec)
     assert any("embedding" in label for label in found)
-    assert any("multi-head" in label and "attention" in label for label in found)
-    assert any("feed-forward" in label for label in found)
-    stacked = [n for n in spec["nodes"] if n["repeat"] == 6]
-    assert [n["label"].lower() for n in stacked] == ["encoder layer"]
-    assert spec["direction"] == "TB"
+    groups = {g["id"]: g["label"] for g in spec["groups"]}
+    inside = {n["label"].lower(): groups.get(n["group"]) for n in spec["nodes"]}
+    # "each layer has a multi-head self-attention sublayer followed by ...": the layer is the
+    # group around its sublayers, marked x6, not a box beside them
+    assert list(groups.values()) == ["Encoder Layer (×6)"]
+    parts = [label for label, g in inside.items() if g]
+    assert any("multi-head" in p and "attention" in p for p in parts)
+    assert any("feed-forward" in p for p in parts) and "encoder layer" not in inside
+    by_id = {n["id"]: n["label"].lower() for n in spec["nodes"]}
+    flow = [(by_id[e["source"]], by_id[e["target"]]) for e in spec["edges"]]
+    assert ("positional encoding", "multi-head self-attention") in flow  # into the first part
+    assert all(e["kind"] == "data" for e in spec["edges"])
     assert dangling(spec) == [] and connected(spec)
     assert spec["nodes"][0]["role"] == "input"
+
+
+def test_a_repeated_block_without_parts_is_one_box_marked_with_its_count() -> None:
+    spec = plan("The input image is encoded by a stack of 4 identical encoder layers. The last "
+                "encoder layer feeds the classifier head, which outputs the class scores.")
+    stacked = [n for n in spec["nodes"] if n["repeat"] == 4]
+    assert [n["label"].lower() for n in stacked] == ["encoder layer"]
 
 
 def test_chinese_text_gives_input_encoder_decoder_mask_in_order() -> None:
