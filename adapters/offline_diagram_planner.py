@@ -32,8 +32,8 @@ RANK = {"input": 0, "output": 2, "loss": 3}
 
 _PARENTHESES = re.compile(r"\s*\([^()]*\)")
 _ARTICLE = re.compile(r"^(?:the|a|an) ")
-_HAS_PARTS = re.compile(r"\b(?:each|every)\s+(\w+)\s+(?:has|contains|consists of|comprises|includes|"
-                        r"is composed of)\b", re.I)
+_HAS_PARTS = re.compile(r"\b(?:each|every)\s+(\w+)\s+(?:has|contains|consists of|comprises|"
+                        r"includes|is composed of)\b", re.I)
 _QUALIFIER = re.compile(r"\s+(?:with|via|using|under|for)\s+", re.I)  # "Gene Encoding with ..."
 _FIGURE_NUMBER = re.compile(r"^\s*(?:Figure|Fig\.)\s*\d+\s*[:.|]\s*", re.I)
 _PHASE_WORDS = (
