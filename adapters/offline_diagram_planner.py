@@ -20,7 +20,15 @@ from typing import Any
 
 from adapters.diagram_flow import SHORT, Edge, add_edge, flow_edges
 from adapters.diagram_terms import CHAIN_ARROW, Term, components, same
-from adapters.method_text import GENERIC, STOPWORDS, Sentence, parse, singular, term_key
+from adapters.method_text import (
+    CONNECTORS,
+    GENERIC,
+    STOPWORDS,
+    Sentence,
+    parse,
+    singular,
+    term_key,
+)
 from application.diagrams.ports import DiagramPlanner, DiagramTextError
 from application.diagrams.spec import edge, group, new_diagram, node
 
@@ -207,7 +215,8 @@ def _naming_group(t: Term, member: dict[str, str]) -> str | None:
     for label in dict.fromkeys([member.get(t.key, ""), *member.values()]):
         named = {_ARTICLE.sub("", term_key(g)) for g in (
             label, _PARENTHESES.sub("", label), _QUALIFIER.split(label)[0])}
-        if label and (any(k == o or same(k, o) or (" " not in o and same(o, k))
+        if label and (any(k == o or same(k, o) or (" " not in o and same(o, k) and not (
+                              k.split()[-2] in CONNECTORS))  # "Frozen Parameters in VQE"
                           for k in named for o in own)
                       or (t.short is not None and f"({t.short.lower()})" in label.lower())):
             return label

@@ -280,6 +280,14 @@ def test_a_section_whose_parts_the_flow_keeps_apart_is_no_group() -> None:
     assert [g["label"] for g in spec["groups"]] == ["Decoding"]  # not Encoding: 1st and 4th
 
 
+def test_a_group_about_something_in_a_module_does_not_stand_for_it() -> None:
+    text = ("# Frozen Weights in Solver\n\nThe Weight Monitor reads the Solver. The Weight "
+            "Monitor feeds the Freeze Scheduler. The Freeze Scheduler feeds the Solver. The "
+            "Weight Monitor is cheap. The Freeze Scheduler is cheap.\n\n# Solving\n\nThe "
+            "Solver is exact. The Solver feeds the Result Checker. The Result Checker is fast.")
+    assert "solver" in labels(plan(text))  # the section is about frozen weights, not the solver
+
+
 def test_an_acronym_may_be_spelled_out_after_it_as_captions_do() -> None:
     sentences = parse("SSA (Structured Sparse Attention) feeds the classifier head. "
                       "Structured Sparse Attention (SSA) is cheap. The head (MLP) is small.")
