@@ -114,26 +114,24 @@ def test_a_loop_gives_a_feedback_edge_back_to_the_planner() -> None:
     assert dangling(spec) == [] and connected(spec)
 
 
-def test_stated_flows_order_the_nodes_where_the_text_tells_them_late() -> None:
-    text = ("The Fusion Module outputs the class scores. The Fusion Module is fed by the Image "
-            "Encoder. The Image Encoder processes the input image.")
+@pytest.mark.parametrize(("text", "expected"), [
+    # a passive stated late: "is fed by"
+    ("The Fusion Module outputs the class scores. The Fusion Module is fed by the Image Encoder. "
+     "The Image Encoder processes the input image.",
+     ["input image", "image encoder", "fusion module", "class scores"]),
+    # a sentence carrying the flow on from the one before
+    ("The Token Mixer outputs the class scores. The Patch Tokenizer reads the input image. "
+     "These features are then fed into the Token Mixer.",
+     ["input image", "patch tokenizer", "token mixer", "class scores"]),
+    # "A is given to the B"
+    ("The Token Mixer outputs the class scores. The input image goes into the Patch Tokenizer. "
+     "The Patch Tokenizer is given to the Token Mixer.",
+     ["input image", "patch tokenizer", "token mixer", "class scores"]),
+])
+def test_stated_flows_order_the_nodes_where_the_text_tells_them_late(
+        text: str, expected: list[str]) -> None:
     spec = plan(text)
-    assert labels(spec) == ["input image", "image encoder", "fusion module", "class scores"]
-    assert {e["kind"] for e in spec["edges"]} == {"data"}
-
-
-def test_a_sentence_may_carry_the_flow_on_from_the_one_before() -> None:
-    text = ("The Token Mixer outputs the class scores. The Patch Tokenizer reads the input image. "
-            "These features are then fed into the Token Mixer.")
-    spec = plan(text)
-    assert labels(spec) == ["input image", "patch tokenizer", "token mixer", "class scores"]
-    assert {e["kind"] for e in spec["edges"]} == {"data"}
-
-
-def test_a_phrase_given_to_another_flows_into_it() -> None:
-    spec = plan("The Token Mixer outputs the class scores. The input image goes into the Patch "
-                "Tokenizer. The Patch Tokenizer is given to the Token Mixer.")
-    assert labels(spec) == ["input image", "patch tokenizer", "token mixer", "class scores"]
+    assert labels(spec) == expected
     assert {e["kind"] for e in spec["edges"]} == {"data"}
 
 
