@@ -54,6 +54,14 @@ _ASIDE_SECTION = re.compile(
     re.I)
 _ASIDE_PARAGRAPH = re.compile(r"(?:motivation|remarks?|discussion|intuition|limitations?|"
                               r"(?:an? |illustrative )?examples?|comparison|why)\b", re.I)
+_ENUMERATOR = re.compile(r"^(?:\((?:[ivx]+|[a-z]|\d+)\)|(?:[ivx]+|\d+)\)|Step\s+\d+\s*:)\s*",
+                         re.I)
+# two to six capitalised words (connectors between), then a sentence's usual first word
+_UNPUNCTUATED_TITLE = re.compile(
+    r"^((?!(?:The|A|An|We|Our|This|These|In|To|For|At|Given|Each|Both)\b)[A-Z][\w-]*"
+    r"(?:\s+(?:of|and|for|via|with|in|to|[A-Z][\w-]*)){0,4}\s+[A-Z][\w-]*)\s+"
+    r"(?:At|Given|Following|After|Before|In|On|For|To|We|The|This|These|Our|Each|Unlike|Since|"
+    r"When|While|As|By|Once|Here|First|Specifically|Instead|Based)\s")
 _FRONT_END = re.compile(r"^(?:[\dIVX.]+\s*)?(?:abstract|introduction|摘要|引言)[\s:.]*$", re.I)
 
 
@@ -74,7 +82,7 @@ def parse(text: str) -> list[Sentence]:
             section = _unhung(_headline(line) if line.isupper() else line)
             found.append(Sentence(section, section, True))
             continue
-        parts = _sentences(line)
+        parts = _sentences(_run_in(line))
         aside = bool(parts and _is_run_in_title(parts[0]) and _ASIDE_PARAGRAPH.match(parts[0]))
         for part in parts:
             found.append(Sentence(part, section, _is_run_in_title(part), aside))
@@ -129,9 +137,17 @@ def _tidy(line: str) -> str:
 
 
 def _is_run_in_title(sentence: str) -> bool:
-    words = sentence.rstrip(".:").split()
-    return sentence[-1] in ".:" and 1 <= len(words) <= 6 and all(
+    """'Setup.', '(ii) Test Input Generation.', 'Step 1: Verification of Test Cases.'"""
+    words = _ENUMERATOR.sub("", sentence).rstrip(".:").split()
+    return sentence[-1] in ".:" and 1 <= len(words) <= 6 and words[0][0].isupper() and all(
         w[0].isupper() or w.lower() in CONNECTORS for w in words)
+
+
+def _run_in(line: str) -> str:
+    """A paragraph whose bold run-in title lost its period in extraction ('Guided
+    Continuation Given the eligible subset, ...') with the period back after the title."""
+    title = _UNPUNCTUATED_TITLE.match(line)
+    return f"{title[1]}. {line[title.end(1):].lstrip()}" if title else line
 
 
 # -- words ------------------------------------------------------------------------------

@@ -231,6 +231,31 @@ def test_a_paragraph_run_in_as_a_motivation_or_an_example_is_aside() -> None:
     assert aside["A Toy Adder adds."] and not aside["The patch encoder feeds the fusion module."]
 
 
+@pytest.mark.parametrize("paragraph, title", [
+    ("(ii) Test Input Generation. Obtaining test cases is hard.", "(ii) Test Input Generation."),
+    ("Step 1: Consensus Voting. First, we vote.", "Step 1: Consensus Voting."),
+    ("Guided Continuation Given the subset, the model writes.", "Guided Continuation."),
+    ("State Transition and Grounding Following generation, it updates.",
+     "State Transition and Grounding."),
+    ("Large Language Models are strong reasoners.", None),
+    ("(4) with a small model.", None),
+])
+def test_a_paragraph_s_run_in_title_is_a_heading(paragraph: str, title: str | None) -> None:
+    titles = [s.text for s in parse(f"# Method\n\n{paragraph}") if s.heading][1:]
+    assert titles == ([title] if title else [])
+
+
+def test_enumerated_run_in_stages_are_drawn_in_their_order() -> None:
+    text = ("# Method\n\nWe build coding tasks in three steps from the code snippets.\n\n"
+            "(i) Task Generation. We extract features from the code snippets and write tasks."
+            "\n\n(ii) Test Input Generation. The prompting method writes test inputs for "
+            "each task.\n\n(iii) Candidate Solutions Generation. Several reasoning models "
+            "answer each task, giving the final solutions.")
+    drawn = labels(plan(text))
+    stages = ["task generation", "test input generation", "candidate solutions generation"]
+    assert [label for label in drawn if label in stages] == stages
+
+
 def test_a_group_named_after_a_module_draws_that_module_around_its_parts() -> None:
     text = ("# Preprocessing\n\nThe raw signals are cleaned by the Signal Filter. The Signal "
             "Filter feeds the Signal Tokenizer.\n\n# Signal Tokenizer\n\nThe Signal Tokenizer "
