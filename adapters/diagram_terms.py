@@ -37,6 +37,7 @@ _COMPARISON = re.compile(r"\b(?:baselines?|compared? (?:to|with|against)|compari
                          r"state-of-the-art|related work)\b", re.I)
 _PURPOSE = re.compile(r"^\s*(?:tasks?|applications?|domains?|scenarios?|settings?|benchmarks?)\b",
                       re.I)  # "for diverse BCI tasks": what the method serves, not a part of it
+_SERVED = re.compile(r"\bfor\s+(?:the\s+|a\s+|an\s+)?$", re.I)  # "a large model for high-..."
 _ADJECTIVE = re.compile(r"[a-z](?:able|ible|aware|based|guided|driven|free|agnostic|specific|"
                         r"wise)$")  # "Token-Alignable" qualifies a component, it is none
 _INITIALISM = re.compile(r"(?=(?:[a-z]*[A-Z]){2})[A-Za-z]{2,6}")  # LLM, SLM, DiT; not GlimpRouter
@@ -134,6 +135,7 @@ def components(sentences: list[Sentence], lead: int) -> list[Term]:
             and (t.cues or not method or any(not sentences[s].aside for s, _, _ in t.spans))
             and (not t.name or len(t.spans) >= 2 or t.bonus > 0 or t.cues)
             and (t.cues or not _aside(t, sentences))
+            and (t.cues or not _served(t, sentences))
             and not (" " not in t.label and _ADJECTIVE.search(t.label.lower()))]
 
 
@@ -168,6 +170,13 @@ def _aside(t: Term, sentences: list[Sentence]) -> bool:
         return True
     return 2 * sum(bool(_COMPARISON.search(sentences[s].text)) for s, _, _ in t.spans) \
         > len(t.spans)
+
+
+def _served(t: Term, sentences: list[Sentence]) -> bool:
+    """A purpose the text only ever names after 'for' ('handed over to a large model for
+    high-quality generation', 'a framework for multiscale protein modeling'): what a part is
+    for, not a part."""
+    return all(_SERVED.search(sentences[s].text[:start]) for s, start, _ in t.spans)
 
 
 def _aliases(defined: dict[str, str], keys: set[str], cues: set[str],

@@ -256,6 +256,15 @@ def test_enumerated_run_in_stages_are_drawn_in_their_order() -> None:
     assert [label for label in drawn if label in stages] == stages
 
 
+def test_what_a_part_is_for_is_no_part() -> None:
+    text = ("# Method\n\nThe input question goes to the small model. The small model feeds the "
+            "router. The router hands hard steps to a large model for high-quality generation. "
+            "The large model returns the final answer.")
+    drawn = labels(plan(text))
+    assert "high-quality generation" not in drawn
+    assert {"small model", "router", "large model"} <= set(drawn)
+
+
 def test_a_group_named_after_a_module_draws_that_module_around_its_parts() -> None:
     text = ("# Preprocessing\n\nThe raw signals are cleaned by the Signal Filter. The Signal "
             "Filter feeds the Signal Tokenizer.\n\n# Signal Tokenizer\n\nThe Signal Tokenizer "
