@@ -50,7 +50,9 @@ from application.ports import FigureFailed
 
 Json = dict[str, Any]
 WRAP_FROM = 6            # nodes: a shorter flow stays on one row
-ROW_CHOICES = (1, 2, 3, 4)
+# rows, and whether a group longer than a row is cut into rows of its own or only one
+# far longer than the rest (a cut group is narrower, but its edges turn corners)
+ROW_CHOICES = ((1, False), *((rows, cut) for rows in (2, 3, 4) for cut in (False, True)))
 CHOICE_TIMEOUT = 3.0     # s: a wrapped alternative dot spins on is dropped, one row is kept
 WIDE_BAND = (1.5, 2.5)   # width : height that papers favour
 MARGIN = 16
@@ -68,36 +70,52 @@ class GraphvizDiagramLayout(DiagramLayout):
 
     def layout(self, spec: Json) -> Json:
         """The spec laid out. A long left-to-right flow whose rows nobody chose is laid out
-        in one to four rows, and the layout with the fewest crossings and edges through boxes
-        and the aspect nearest a paper's wide band is kept (`layout["rows"]` says which)."""
+        in one to four rows, each way of packing its groups into them once, and the layout
+        with the fewest crossings and edges through boxes and the aspect nearest a paper's
+        wide band is kept (`layout["rows"]` says how many)."""
         check(spec)
         if (spec.get("style") or {}).get("rows") or spec["direction"] != "LR" \
                 or len(spec["nodes"]) < WRAP_FROM:
             return self._laid_out(spec, None)
-        laid_out, failures = [], []
-        for rows in ROW_CHOICES:
+        laid_out, failures, tried = [], [], []
+        for rows, cut in ROW_CHOICES:
             try:  # dot 2.43 crashes, or spins, on some rows through two clusters
                 laid_out.append(self._laid_out(
-                    spec, rows, self.timeout if rows == 1 else min(self.timeout, CHOICE_TIMEOUT)))
+                    spec, rows, self.timeout if rows == 1 else min(self.timeout, CHOICE_TIMEOUT),
+                    cut, tried))
             except FigureFailed as failure:
                 failures.append(failure)
+            except _Tried:
+                pass
         if not laid_out:
             raise failures[0]
         return min(laid_out, key=_cost)
 
-    def _laid_out(self, spec: Json, rows: int | None, timeout: float | None = None) -> Json:
+    def _laid_out(self, spec: Json, rows: int | None, timeout: float | None = None,
+                  cut: bool = False, tried: list[list[list[str]]] | None = None) -> Json:
+        """The spec laid out in `rows` rows (None: as its style says); raises _Tried when
+        those rows are in `tried` already (else adds them)."""
         out = copy.deepcopy(spec)
         out["style"] = style = merged_style(spec.get("style"))
-        plan = _Plan(out, style if rows is None else {**style, "rows": rows})
+        plan = _Plan(out, style if rows is None else {**style, "rows": rows}, cut)
+        if tried is not None:
+            if plan.rows in tried:
+                raise _Tried
+            tried.append(plan.rows)
         try:
             layout = plan.read(self._run(plan.source(), timeout))
-            troubled = frozenset(_detached(out, layout)) & plan.labelled_free
+            troubled: frozenset[int] | None = frozenset(_detached(out, layout)) \
+                & plan.labelled_free
         except _DotCrashed:
-            if not plan.labelled_free:
-                raise
-            troubled = plan.labelled_free
+            troubled = plan.labelled_free or None
         if troubled:
-            layout = plan.read(self._run(plan.source(xlabels=troubled), timeout))
+            try:
+                layout = plan.read(self._run(plan.source(xlabels=troubled), timeout))
+            except _DotCrashed:
+                troubled = None
+        if troubled is None:  # dot 2.43 fails to route some curves: "triangulation failed"
+            layout = plan.read(self._run(
+                plan.source(xlabels=plan.labelled_free, straight=True), timeout))
         out["layout"] = layout
         if rows is not None:
             layout["rows"] = rows
@@ -151,11 +169,15 @@ class _DotCrashed(FigureFailed):
     """dot failed on the graph (2.43 does on some labelled feedback edges)."""
 
 
+class _Tried(Exception):
+    """These rows were laid out already."""
+
+
 class _Plan:
     """One spec's dot graph: names, measured sizes and the group tree, and the way back."""
 
-    def __init__(self, spec: Json, style: Json) -> None:
-        self.spec, self.style = spec, style
+    def __init__(self, spec: Json, style: Json, cut: bool = False) -> None:
+        self.spec, self.style, self.cut = spec, style, cut
         self.names = {n["id"]: f"n{i}" for i, n in enumerate(spec["nodes"])}
         self.sizes = {n["id"]: node_text(n, style).box_size(font_px(style, "label_size"))
                       for n in spec["nodes"]}
@@ -174,11 +196,13 @@ class _Plan:
             i for i, e in enumerate(spec["edges"]) if self.edge_cells[i][0] and (
                 i in self.free or row_of.get(e["source"], -1) == row_of.get(e["target"])))
 
-    def source(self, xlabels: frozenset[int] = frozenset()) -> str:
-        """The dot graph; the labels of the edges in `xlabels` are placed after routing."""
+    def source(self, xlabels: frozenset[int] = frozenset(), straight: bool = False) -> str:
+        """The dot graph; the labels of the edges in `xlabels` are placed after routing, and
+        `straight` edges are lines, not curves."""
         style, spec, rows = self.style, self.spec, self.rows
         lines = ["digraph G {",
-                 f"graph [rankdir={'TB' if rows else spec['direction']}, newrank=true, splines=true, "
+                 f"graph [rankdir={'TB' if rows else spec['direction']}, newrank=true, "
+                 f"splines={'false' if straight else 'true'}, "
                  f"nodesep={_inch(style['node_gap'])}, ranksep={_inch(style['rank_gap'])}];",
                  'node [shape=box, fixedsize=true, label="", margin=0];',
                  f"edge [arrowhead=normal, arrowsize={ARROW[0] / 10:g}];"]  # dot's is 10 long
@@ -219,7 +243,8 @@ class _Plan:
         if len(groups) < 2:
             return _chunks(order, per_row)
         units = [chunk for row in groups
-                 for chunk in _chunks(row, per_row if len(row) > 2 * per_row else len(row))]
+                 for chunk in _chunks(row, per_row if len(row) > (
+                     per_row if self.cut else 2 * per_row) else len(row))]
         return self._packed(units, count)
 
     def _packed(self, units: list[list[str]], count: int) -> list[list[str]]:

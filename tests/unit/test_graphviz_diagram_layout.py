@@ -273,6 +273,19 @@ def test_an_unstyled_spec_takes_the_house_style_and_a_parent_cycle_is_cut() -> N
     assert set(out["layout"]["groups"]) == {"g1", "g2"}
 
 
+def test_a_graph_dot_cannot_route_curves_through_is_laid_out_with_straight_edges() -> None:
+    # dot 2.43: "triangulation failed" routing the feedback edge beside the two clusters
+    member = {"n0": "g0", "n14": "g0", "n1": "g1", "n15": "g1"}
+    links = [("n0", "n2"), ("n1", "n6"), ("n2", "n1"), ("n3", "n2"), ("n2", "n4", "feedback"),
+             ("n1", "n0"), ("n5", "n4")]
+    spec = new_diagram(
+        [node(f"n{i}", "Encoder", "input", group=member.get(f"n{i}")) for i in range(16)],
+        [edge(*link) for link in links], [group("g0", ""), group("g1", "")], direction="TB")
+    out = laid_out(spec)
+    assert len(out["layout"]["edges"]) == len(links)
+    check_geometry(out)
+
+
 def test_a_missing_dot_is_a_clear_failure() -> None:
     with pytest.raises(FigureFailed, match="Graphviz"):
         GraphvizDiagramLayout(dot="/nonexistent/dot").layout(pipeline("LR", 2))
@@ -339,6 +352,21 @@ def test_wrapped_short_groups_share_a_row_and_no_edge_crosses_their_labels() -> 
     assert groups["g1"]["y"] < groups["g2"]["y"] == groups["g3"]["y"]
     assert groups["g2"]["x"] + groups["g2"]["w"] <= groups["g3"]["x"]
     assert [hit for hit in edges_through(out) if hit[1].startswith("g")] == []
+    check_geometry(out)
+
+
+def test_a_group_holding_most_of_a_long_flow_is_cut_into_rows_for_a_papers_aspect() -> None:
+    inner = [f"s{i}" for i in range(6)]
+    ids = ["in", *inner, "t1", "t2", "out"]
+    spec = HouseDiagramStylist().style(new_diagram(
+        [node(i, f"Stage {i} module", "input" if i == "in" else "operation",
+              group="g1" if i in inner else None) for i in ids],
+        [edge(a, b) for a, b in zip(ids, ids[1:])], [group("g1", "Framework")]))
+    out = GraphvizDiagramLayout().layout(spec)
+    lay = out["layout"]
+    assert 1.5 <= lay["width"] / lay["height"] <= 2.5
+    assert len({lay["nodes"][i]["y"] for i in inner}) >= 2  # the group spans rows
+    assert all(inside(lay["nodes"][i], lay["groups"]["g1"]) for i in inner)
     check_geometry(out)
 
 
