@@ -24,7 +24,8 @@ _PASSIVE_PROCESS = re.compile(r"\b(?:(?:processed|encoded|mapped|consumed|embedd
                               r"converted|handled|analy[sz]ed)\s+(?:by|to|into|through)|"
                               r"(?:fed|passed|sent|forwarded|routed)\s+(?:to|into|through))\b")
 _PASSIVE_PRODUCT = re.compile(r"\b(?:produced|generated|output|returned|predicted|created|"
-                              r"computed|obtained|extracted|derived|provided|retrieved)\s+"
+                              r"computed|obtained|extracted|derived|provided|retrieved|"
+                              r"initiali[sz]ed|updated|optimi[sz]ed|supervised|guided)\s+"
                               r"(?:by|from|with)\b|\b(?:fed|supplied|driven)\s+by\b|\bfrom\b|"
                               r"\bbased on\b|\bconditioned on\b")
 _PRODUCE = re.compile(r"\b(?:produc|generat|outputs?\b|yield|returns?\b|predicts?\b|emits?\b|"
@@ -43,6 +44,16 @@ _CARRIED = re.compile(r"(?:these|this|the resulting|the obtained|its|their|the)\
 _HANDED = re.compile(r"\s*(?:(?:is|are)\s+)?(?:then\s+)?(?:(?:passed|fed|sent|provided|given|"
                      r"forwarded|routed|returned)\s+)?to(?:\s+(?:train|optimi[sz]e|update|"
                      r"supervise|guide|condition|fine-tune))?(?:\s+(?:the|a|an))?\s*", re.I)
+# "After EEG preprocessing, the CST module encodes ...": the first, then the second
+_AFTER = re.compile(r"^\s*(?:after|following|once)\s+(?:the\s+|a\s+|an\s+)?$", re.I)
+_AFTER_COMMA = re.compile(r"^\s*,\s*(?:the\s+|a\s+|an\s+)?$")
+# "Step 1 updates the Proposer via HRPO": HRPO into the proposer
+_UPDATES = re.compile(r"\b(?:updat|optimi[sz]|train|refin|fine-tun)\w*\s+(?:the\s+|a\s+|an\s+)?$",
+                      re.I)
+_BY_MEANS = re.compile(r"^\s*(?:via|using|with|through)\s+(?:the\s+|a\s+|an\s+)?$", re.I)
+# "The SSA module then captures ...": on from what the sentence before made
+_THEN = re.compile(r"^\s*(?:\([^()]*\)\s*)?(?:module|block|layer|network|model|stage)?\s*"
+                   r"(?:then|next|subsequently)\b", re.I)
 _LOOP = re.compile(r"\b(?:until|iterativ\w*|iterat(?:e|es|ed|ion|ions)|repeats?|refines?|"
                    r"refined|refinement|loop|cycles?|feedback|recurren\w*)\b"
                    r"|迭代|循环|反复|直到|重复|反馈", re.I)
@@ -109,14 +120,19 @@ def _flows(order: list[Term], sentences: list[Sentence]) -> list[tuple[str, str,
         text = sentences[s].text
         carried = _CARRIED.match(text)  # "These features are then fed into B": from A before
         before = [k for _, _, k in sorted(by_sentence.get(s - 1, [])) if roles[k] != "input"]
-        if carried and before and not sentences[s - 1].heading:
-            into = [k for start, _, k in spans if start >= carried.end()]
-            if into:  # from what the sentence before made, not what it consumed
+        if before and not sentences[s - 1].heading:
+            into = [k for start, _, k in spans if start >= carried.end()] if carried else [
+                k for start, end, k in spans[:1] if start <= 4 and _THEN.match(text[end:])]
+            if into and into[0] != before[-1]:  # from what it made, not what it consumed
                 flows.append((before[-1], into[0], s))
         source = None  # where the flow stands: "A checks X and returns Y" -> Y comes from A
-        for i, ((_, a_end, a), (b_start, _, b)) in enumerate(zip(spans, spans[1:])):
+        for i, ((a_start, a_end, a), (b_start, _, b)) in enumerate(zip(spans, spans[1:])):
             between = text[a_end:b_start]
             way = 0 if len(between) > 100 or _CLAUSE.search(between) else _direction(between)
+            if _AFTER_COMMA.match(between) and _AFTER.match(text[:a_start]):
+                way = 1
+            elif _BY_MEANS.match(between) and _UPDATES.search(text[:a_start]):
+                way = -1
             if way > 0:
                 flows.append((source if source and _PRODUCE.search(between) else a, b, s))
                 source = None

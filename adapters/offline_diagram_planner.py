@@ -71,6 +71,7 @@ class OfflineDiagramPlanner(DiagramPlanner):
         skeleton = archetype["skeleton"] if archetype else {}
         order = _ordered(terms, slots)
         groups, member = _groups(order, sentences, skeleton)
+        order = _parts_after_block(order, member)
         order, edges = _contracted(*flow_edges(order, sentences, slots, skeleton), member)
         groups, member = _along_the_flow(groups, member, order)
         ids = {t.key: f"n{i + 1}" for i, t in enumerate(order)}
@@ -221,6 +222,20 @@ def _naming_group(t: Term, member: dict[str, str]) -> str | None:
                       or (t.short is not None and f"({t.short.lower()})" in label.lower())):
             return label
     return None
+
+
+def _parts_after_block(order: list[Term], member: dict[str, str]) -> list[Term]:
+    """The parts of a group named after a node right after that node, so that reading order
+    runs through them before what follows the block (the caption may name the block and the
+    next module, and the parts only later)."""
+    for block in list(order):
+        label = _naming_group(block, member)
+        parts = [t for t in order if label and member.get(t.key) == label and t is not block]
+        if parts:
+            rest = [t for t in order if t not in parts]
+            at = rest.index(block) + 1
+            order = rest[:at] + parts + rest[at:]
+    return order
 
 
 def _contracted(order: list[Term], edges: list[Edge], member: dict[str, str]

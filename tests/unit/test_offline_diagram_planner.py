@@ -127,6 +127,22 @@ def test_a_loop_gives_a_feedback_edge_back_to_the_planner() -> None:
     ("The Token Mixer outputs the class scores. The input image goes into the Patch Tokenizer. "
      "The Patch Tokenizer is given to the Token Mixer.",
      ["input image", "patch tokenizer", "token mixer", "class scores"]),
+    # "After A, the B ..."
+    ("The Token Mixer outputs the class scores. After the Patch Tokenizer, the Token Mixer "
+     "mixes. The input image goes into the Patch Tokenizer.",
+     ["input image", "patch tokenizer", "token mixer", "class scores"]),
+    # "The B module then ...", on from the sentence before
+    ("The Token Mixer outputs the class scores. The input image goes into the Patch Tokenizer. "
+     "The Token Mixer then mixes the patches.",
+     ["input image", "patch tokenizer", "token mixer", "class scores"]),
+    # "B is initialized with A"
+    ("The Token Mixer outputs the class scores. The Token Mixer is initialized with the Patch "
+     "Tokenizer. The Patch Tokenizer reads the input image.",
+     ["input image", "patch tokenizer", "token mixer", "class scores"]),
+    # "updates B via A"
+    ("The Token Mixer outputs the class scores. Training updates the Token Mixer via the Patch "
+     "Tokenizer. The Patch Tokenizer reads the input image.",
+     ["input image", "patch tokenizer", "token mixer", "class scores"]),
 ])
 def test_stated_flows_order_the_nodes_where_the_text_tells_them_late(
         text: str, expected: list[str]) -> None:
@@ -283,6 +299,24 @@ def test_a_group_named_after_a_module_draws_that_module_around_its_parts() -> No
     assert all(list(groups.values()).count(label) == 1 for label in groups.values())
     sizes = [sum(n["group"] == g for n in spec["nodes"]) for g in groups]
     assert all(size >= 2 for size in sizes)
+
+
+def test_a_block_s_parts_run_before_what_follows_it_when_the_caption_names_only_the_block(
+        ) -> None:
+    text = ("# Preprocessing\n\nThe raw signals are cleaned by the Signal Filter. Our model "
+            "stacks a Signal Tokenizer and a Sparse Attention.\n\n"
+            "# Signal Tokenizer\n\nThe Signal Tokenizer has a Temporal Tokenizer and a "
+            "Spatial Tokenizer. The Temporal Tokenizer writes patches and the Spatial Tokenizer "
+            "writes more.\n\n# Attention\n\nThe Sparse Attention reads the tokens and "
+            "returns the final embedding.")
+    caption = ("After the Signal Filter, the Signal Tokenizer encodes the signals. The Sparse "
+               "Attention then captures dependencies.")
+    spec = plan(text, caption)
+    by_id = {n["id"]: n["label"] for n in spec["nodes"]}
+    flow = [(by_id[e["source"]], by_id[e["target"]], e["kind"]) for e in spec["edges"]]
+    assert ("Spatial Tokenizer", "Sparse Attention", "data") in flow
+    assert all(kind == "data" for _, _, kind in flow)
+    assert labels(spec).index("spatial tokenizer") < labels(spec).index("sparse attention")
 
 
 def test_a_group_named_with_an_article_and_a_qualifier_still_draws_its_namesake() -> None:
