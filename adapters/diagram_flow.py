@@ -54,6 +54,8 @@ _BY_MEANS = re.compile(r"^\s*(?:via|using|with|through)\s+(?:the\s+|a\s+|an\s+)?
 # "The SSA module then captures ...": on from what the sentence before made
 _THEN = re.compile(r"^\s*(?:\([^()]*\)\s*)?(?:module|block|layer|network|model|stage)?\s*"
                    r"(?:then|next|subsequently)\b", re.I)
+_ORDINAL = re.compile(r"^\s*(first(?:ly)?|second(?:ly)?|third(?:ly)?|fourth(?:ly)?|finally|"
+                      r"lastly)\s*,", re.I)
 _LOOP = re.compile(r"\b(?:until|iterativ\w*|iterat(?:e|es|ed|ion|ions)|repeats?|refines?|"
                    r"refined|refinement|loop|cycles?|feedback|recurren\w*)\b"
                    r"|迭代|循环|反复|直到|重复|反馈", re.I)
@@ -141,7 +143,25 @@ def _flows(order: list[Term], sentences: list[Sentence]) -> list[tuple[str, str,
                 source = a
             elif source is None and not between.lstrip().startswith(","):
                 source = a  # the subject: "A checks X" (not the "Given X," before it)
-    return flows
+    return flows + _ordinal_steps(by_sentence, roles, sentences)
+
+
+def _ordinal_steps(by_sentence: dict[int, list[tuple[int, int, str]]], roles: dict[str, str],
+                   sentences: list[Sentence]) -> list[tuple[str, str, int]]:
+    """'Firstly, we use GAM to ... Secondly, we introduce SADP, ...': the part each step's
+    sentence names first, from one step to the next (within a section)."""
+    steps, last = [], None
+    for s, sentence in enumerate(sentences):
+        ordinal = _ORDINAL.match(sentence.text)
+        if not ordinal:
+            continue
+        named = [k for _, _, k in sorted(by_sentence.get(s, ())) if roles[k] not in (
+            "input", "output", "loss")]
+        first = ordinal[1].lower().startswith("first")
+        if last and not first and named and last[1] == sentence.section and last[0] != named[0]:
+            steps.append((last[0], named[0], s))
+        last = (named[0], sentence.section) if named else None if first else last
+    return steps
 
 
 def _direction(between: str) -> int:

@@ -240,18 +240,16 @@ def _parts_after_block(order: list[Term], member: dict[str, str]) -> list[Term]:
 
 def _contracted(order: list[Term], edges: list[Edge], member: dict[str, str]
                 ) -> tuple[list[Term], list[Edge]]:
-    """Each node a group already shows gives way to the group: its parts take its place in
-    the order, what flowed into it flows into the first part, what left it leaves the last
-    (and an edge between it and one of its parts goes, the group showing that, unless it was
-    that part's only edge)."""
+    """Each node a group already shows gives way to the group: its parts keep their places
+    in the flow's order (they followed it there), what flowed into it flows into the first
+    part, what left it leaves the last (and an edge between it and one of its parts goes,
+    the group showing that, unless it was that part's only edge)."""
     for named in list(order):
         label = _naming_group(named, member)
         parts = [t for t in order if label and member.get(t.key) == label and t is not named]
         if not parts:
             continue
-        rest = [t for t in order if t not in parts and t is not named]
-        at = sum(1 for t in order[:order.index(named)] if t in rest)  # its place among the rest
-        order = rest[:at] + parts + rest[at:]
+        order = [t for t in order if t is not named]
         ends = {named.key: (parts[-1].key, parts[0].key)}  # as a source, as a target
         place = {t.key: i for i, t in enumerate(order)}
         linked = {k for a, b, _ in edges if named.key not in (a, b) for k in (a, b)}

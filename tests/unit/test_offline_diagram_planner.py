@@ -139,6 +139,10 @@ def test_a_loop_gives_a_feedback_edge_back_to_the_planner() -> None:
     ("The Token Mixer outputs the class scores. The Token Mixer is initialized with the Patch "
      "Tokenizer. The Patch Tokenizer reads the input image.",
      ["input image", "patch tokenizer", "token mixer", "class scores"]),
+    # "Firstly, ... A ... Secondly, ... B ..."
+    ("The Token Mixer outputs the class scores. Firstly, the Patch Tokenizer reads the input "
+     "image. Secondly, the Token Mixer mixes the patches.",
+     ["input image", "patch tokenizer", "token mixer", "class scores"]),
     # "updates B via A"
     ("The Token Mixer outputs the class scores. Training updates the Token Mixer via the Patch "
      "Tokenizer. The Patch Tokenizer reads the input image.",
