@@ -38,6 +38,7 @@ _COMPARISON = re.compile(r"\b(?:baselines?|compared? (?:to|with|against)|compari
 _PURPOSE = re.compile(r"^\s*(?:tasks?|applications?|domains?|scenarios?|settings?|benchmarks?)\b",
                       re.I)  # "for diverse BCI tasks": what the method serves, not a part of it
 _SERVED = re.compile(r"\bfor\s+(?:the\s+|a\s+|an\s+)?$", re.I)  # "a large model for high-..."
+_DECLARED = re.compile(r"\b(Input|Output)s?\s*:\s*(?:[\w-]+\s+){0,3}?(?:[\w-]+\s*,\s*)?$")
 _ADJECTIVE = re.compile(r"[a-z](?:able|ible|aware|based|guided|driven|free|agnostic|specific|"
                         r"wise)$")  # "Token-Alignable" qualifies a component, it is none
 _INITIALISM = re.compile(r"(?=(?:[a-z]*[A-Z]){2})[A-Za-z]{2,6}")  # LLM, SLM, DiT; not GlimpRouter
@@ -63,6 +64,7 @@ class Term:
     repeat: int | None = None
     short: str | None = None   # the acronym it was defined with
     long: str | None = None    # the long form that acronym was defined for
+    declared: str | None = None  # "input" or "output", as an algorithm block declares it
 
     @property
     def first(self) -> tuple[int, int, int]:
@@ -115,6 +117,10 @@ def components(sentences: list[Sentence], lead: int) -> list[Term]:
             continue
         term.surfaces[m.surface] += 2 if m.key == key else 1
         term.roles[m.role] += 1
+        declared = _DECLARED.search(sentences[m.sentence].text[:m.start])
+        if declared:  # an algorithm's "Input: ... Output: Humanized text"
+            term.declared = declared[1].lower()
+            term.roles[term.declared] += 3
         term.spans.append((m.sentence, m.start, m.end))
         term.name = term.name or m.name
         term.repeat = term.repeat or m.repeat

@@ -105,8 +105,10 @@ def _chosen(terms: list[Term], short: bool,
     ends = []
     for role, cues, pick in (("input", ("input",), min), ("output", ("output", "final"), max)):
         fit = [t for t in distinct if t.role == role and (not closed or t.cues) and (
-            short or len(t.spans) >= 2 or any(c in t.key.split() for c in cues))]
-        ends.append(pick(fit, key=lambda t: t.first) if fit else None)
+            short or len(t.spans) >= 2 or any(c in t.key.split() for c in cues)
+            or t.declared == role)]
+        declared = [t for t in fit if t.declared == role]  # "Output: Humanized text"
+        ends.append(pick(declared or fit, key=lambda t: t.first) if fit else None)
     cued = sum(bool(t.cues) for t in distinct if t not in ends)
     room = MAX_MIDDLE if cued < CAPTION_LED else min(MAX_MIDDLE, cued + (0 if closed else EXTRA))
     middle = [t for t in distinct if t not in ends][:room]

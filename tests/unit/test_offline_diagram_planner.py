@@ -285,6 +285,15 @@ def test_what_a_part_is_for_is_no_part() -> None:
     assert {"small model", "router", "large model"} <= set(drawn)
 
 
+def test_an_algorithm_s_declared_output_is_the_figure_s_output() -> None:
+    text = ("# Method\n\nThe Reader Model encodes the input document into features. The Writer "
+            "Model writes the draft output from the features. The Critic Model reads the draft "
+            "output.\n\nAlgorithm 1 Summarize. Input: the input document. Output: summary text"
+            "\n1: return the summary text")
+    spec = plan(text)
+    assert labels(spec)[-1] == "summary text" and spec["nodes"][-1]["role"] == "output"
+
+
 def test_a_group_named_after_a_module_draws_that_module_around_its_parts() -> None:
     text = ("# Preprocessing\n\nThe raw signals are cleaned by the Signal Filter. The Signal "
             "Filter feeds the Signal Tokenizer.\n\n# Signal Tokenizer\n\nThe Signal Tokenizer "
