@@ -37,6 +37,8 @@ _COMPARISON = re.compile(r"\b(?:baselines?|compared? (?:to|with|against)|compari
                          r"state-of-the-art|related work)\b", re.I)
 _PURPOSE = re.compile(r"^\s*(?:tasks?|applications?|domains?|scenarios?|settings?|benchmarks?)\b",
                       re.I)  # "for diverse BCI tasks": what the method serves, not a part of it
+_EXAMPLE = re.compile(r"\b(?:such as|e\.g\.,?|for (?:example|instance),?|including)\s+"
+                      r"(?:the\s+|a\s+|an\s+)?(?:[\w-]+,\s*)*$", re.I)  # "(such as AM-GM, "
 _SERVED = re.compile(r"\bfor\s+(?:the\s+|a\s+|an\s+)?$", re.I)  # "a large model for high-..."
 _DECLARED = re.compile(r"\b(Input|Output)s?\s*:\s*(?:[\w-]+\s+){0,3}?(?:[\w-]+\s*,\s*)?$")
 _ADJECTIVE = re.compile(r"[a-z](?:able|ible|aware|based|guided|driven|free|agnostic|specific|"
@@ -142,6 +144,7 @@ def components(sentences: list[Sentence], lead: int) -> list[Term]:
             and (not t.name or len(t.spans) >= 2 or t.bonus > 0 or t.cues)
             and (t.cues or not _aside(t, sentences))
             and (t.cues or not _served(t, sentences))
+            and (t.cues or not _example(t, sentences))
             and not (" " not in t.label and _ADJECTIVE.search(t.label.lower()))]
 
 
@@ -183,6 +186,12 @@ def _served(t: Term, sentences: list[Sentence]) -> bool:
     high-quality generation', 'a framework for multiscale protein modeling'): what a part is
     for, not a part."""
     return all(_SERVED.search(sentences[s].text[:start]) for s, start, _ in t.spans)
+
+
+def _example(t: Term, sentences: list[Sentence]) -> bool:
+    """A phrase the text only ever names as an example ('lemmas such as the Cauchy-Schwarz
+    inequality'): an instance the method may meet, not one of its parts."""
+    return all(_EXAMPLE.search(sentences[s].text[:start]) for s, start, _ in t.spans)
 
 
 def _aliases(defined: dict[str, str], keys: set[str], cues: set[str],

@@ -62,6 +62,7 @@ _UNPUNCTUATED_TITLE = re.compile(
     r"(?:\s+(?:of|and|for|via|with|in|to|[A-Z][\w-]*)){0,4}\s+[A-Z][\w-]*)\s+"
     r"(?:At|Given|Following|After|Before|In|On|For|To|We|The|This|These|Our|Each|Unlike|Since|"
     r"When|While|As|By|Once|Here|First|Specifically|Instead|Based)\s")
+_PROMPT = re.compile(r"^\W*(?:you are|your task|you will|you should|you must)\b", re.I)
 _FRONT_END = re.compile(r"^(?:[\dIVX.]+\s*)?(?:abstract|introduction|摘要|引言)[\s:.]*$", re.I)
 
 
@@ -83,7 +84,8 @@ def parse(text: str) -> list[Sentence]:
             found.append(Sentence(section, section, True))
             continue
         parts = _sentences(_run_in(line))
-        aside = bool(parts and _is_run_in_title(parts[0]) and _ASIDE_PARAGRAPH.match(parts[0]))
+        aside = bool(parts and (_is_run_in_title(parts[0]) and _ASIDE_PARAGRAPH.match(parts[0])
+                                or _PROMPT.match(parts[0])))
         for part in parts:
             found.append(Sentence(part, section, _is_run_in_title(part), aside))
     return _asides(found)

@@ -294,6 +294,17 @@ def test_an_algorithm_s_declared_output_is_the_figure_s_output() -> None:
     assert labels(spec)[-1] == "summary text" and spec["nodes"][-1]["role"] == "output"
 
 
+def test_examples_and_prompt_templates_name_no_parts() -> None:
+    text = ("# Method\n\nThe input question goes to the proof agent. The proof agent applies "
+            "lemmas such as the Cauchy-Schwarz Inequality and calls the symbolic solver. It "
+            "knows inequalities (e.g., AM-GM, Cauchy-Schwarz Inequality). The symbolic solver "
+            "returns the final proof.\n\nYou are a prover. Given any input "
+            "text, use the Hint Generator and write a proof.")
+    drawn = labels(plan(text))
+    assert "cauchy-schwarz inequality" not in drawn and "hint generator" not in drawn
+    assert {"proof agent", "symbolic solver"} <= set(drawn)
+
+
 def test_a_group_named_after_a_module_draws_that_module_around_its_parts() -> None:
     text = ("# Preprocessing\n\nThe raw signals are cleaned by the Signal Filter. The Signal "
             "Filter feeds the Signal Tokenizer.\n\n# Signal Tokenizer\n\nThe Signal Tokenizer "
