@@ -91,7 +91,8 @@ def _chosen(terms: list[Term], short: bool,
             chain: list[tuple[int, int, int]] = ()) -> list[Term]:
     """The components the caption names, then the most salient of the text's, none the same
     thing as another, after the earliest input and before the latest output (a long text
-    must mention them twice, or call them so). A caption that draws the flow as a `chain` of
+    must mention them twice, call them so, declare them in an algorithm or have the caption
+    name them; a declared end wins). A caption that draws the flow as a `chain` of
     steps ("A -> B -> C") whose every step but perhaps the last names a component says all
     the figure holds: nothing is added to it, and its ends are the ones it names.
     Other inputs and outputs stay as data: fake images between generator and discriminator."""
@@ -106,7 +107,7 @@ def _chosen(terms: list[Term], short: bool,
     for role, cues, pick in (("input", ("input",), min), ("output", ("output", "final"), max)):
         fit = [t for t in distinct if t.role == role and (not closed or t.cues) and (
             short or len(t.spans) >= 2 or any(c in t.key.split() for c in cues)
-            or t.declared == role)]
+            or t.declared == role or t.cues)]
         declared = [t for t in fit if t.declared == role]  # "Output: Humanized text"
         ends.append(pick(declared or fit, key=lambda t: t.first) if fit else None)
     cued = sum(bool(t.cues) for t in distinct if t not in ends)

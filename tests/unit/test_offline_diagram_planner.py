@@ -305,6 +305,18 @@ def test_examples_and_prompt_templates_name_no_parts() -> None:
     assert {"proof agent", "symbolic solver"} <= set(drawn)
 
 
+def test_an_input_the_caption_names_is_the_input_though_the_text_names_it_once() -> None:
+    text = ("# Method\n\nThe frame encoder writes frame features into the memory bank. The "
+            "memory bank feeds the answer decoder. The answer decoder returns the final answer. "
+            "The frame encoder is a ViT. The memory bank is a cache. The answer decoder is an "
+            "LLM. The frame encoder is pretrained. The memory bank holds 64 slots. The memory "
+            "bank evicts old frames. The answer decoder is frozen. The frame encoder runs at 2 "
+            "fps. The memory bank is compressed. The answer decoder is prompted. The frame "
+            "encoder reads the raw video.")
+    spec = plan(text, "Raw video is processed by the frame encoder into the memory bank.")
+    assert labels(spec)[0] == "raw video" and spec["nodes"][0]["role"] == "input"
+
+
 def test_a_group_named_after_a_module_draws_that_module_around_its_parts() -> None:
     text = ("# Preprocessing\n\nThe raw signals are cleaned by the Signal Filter. The Signal "
             "Filter feeds the Signal Tokenizer.\n\n# Signal Tokenizer\n\nThe Signal Tokenizer "
