@@ -50,7 +50,9 @@ class Sentence:
 _ASIDE_SECTION = re.compile(
     r"\b(?:abstract|introduction|related work|background|preliminar\w*|motivation|"
     r"problem (?:formulation|setting|definition|statement)|experiment\w*|evaluation|results?|"
-    r"limitations?|conclusions?|discussion|ablations?|appendix)\b|摘要|引言|相关工作|实验|结论",
+    r"limitations?|conclusions?|discussion|ablations?|appendix|phenomen(?:on|a)|"
+    r"(?:empirical|pilot|case) (?:study|studies|analysis|observations?))\b|"
+    r"摘要|引言|相关工作|实验|结论",
     re.I)
 _ASIDE_PARAGRAPH = re.compile(r"(?:motivation|remarks?|discussion|intuition|limitations?|"
                               r"(?:an? |illustrative )?examples?|comparison|why)\b", re.I)

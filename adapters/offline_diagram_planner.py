@@ -340,7 +340,7 @@ def _section_groups(order: list[Term], sentences: list[Sentence], _: Any) -> dic
         if t.role in ("input", "output"):
             continue  # they bracket the sections' work
         votes = Counter(sentences[s].section for s, _, _ in t.spans
-                        if _named_section(sentences[s].section))
+                        if _named_section(sentences[s].section) and not sentences[s].aside)
         if votes:
             member[t.key] = votes.most_common(1)[0][0]
     sizes = Counter(member.values())

@@ -317,6 +317,13 @@ def test_an_input_the_caption_names_is_the_input_though_the_text_names_it_once()
     assert labels(spec)[0] == "raw video" and spec["nodes"][0]["role"] == "input"
 
 
+def test_a_section_on_an_observed_phenomenon_is_aside() -> None:
+    sentences = parse("# 3.1 Phenomenon of Frozen Parameters\n\nThe Toy Optimizer freezes "
+                      "parameters.\n\n# 3.2 Method\n\nThe data builder feeds the predictor.")
+    assert [s.aside for s in sentences if "Toy" in s.text] == [True]
+    assert not any(s.aside for s in sentences if "predictor" in s.text)
+
+
 def test_a_group_named_after_a_module_draws_that_module_around_its_parts() -> None:
     text = ("# Preprocessing\n\nThe raw signals are cleaned by the Signal Filter. The Signal "
             "Filter feeds the Signal Tokenizer.\n\n# Signal Tokenizer\n\nThe Signal Tokenizer "
