@@ -99,11 +99,15 @@ def _along(order: list[Term], flows: list[tuple[str, str]]) -> list[Term]:
 
 
 def add_edge(edges: list[Edge], a: str, b: str, kind: str = "data") -> None:
-    """One edge per pair of nodes; a feedback edge takes the place of a data edge."""
-    same = [e for e in edges if {a, b} == {e[0], e[1]}]
-    if a == b or any(k != "data" or kind == "data" for _, _, k in same):
+    """One edge per pair of nodes and way: a feedback edge takes the place of a data edge the
+    same way, and one way's data runs beside the other way's feedback (the proposer feeds the
+    solver, whose scores feed back to it); two edges of one kind never join a pair both ways."""
+    if a == b or any((s, t, k) == (b, a, kind) for s, t, k in edges):
         return
-    for e in same:
+    same_way = [e for e in edges if e[:2] == (a, b)]
+    if same_way and (kind == "data" or same_way[0][2] != "data"):
+        return
+    for e in same_way:
         edges.remove(e)
     edges.append((a, b, kind))
 

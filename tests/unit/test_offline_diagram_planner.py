@@ -114,6 +114,16 @@ def test_a_loop_gives_a_feedback_edge_back_to_the_planner() -> None:
     assert dangling(spec) == [] and connected(spec)
 
 
+def test_a_stated_flow_and_the_loop_back_along_it_are_both_drawn() -> None:
+    spec = plan("The user query goes to the proposer agent. The proposer agent writes tasks for "
+                "the solver agent. The solver agent iteratively returns its scores to the "
+                "proposer agent until the tasks are hard. The solver agent outputs the answer.")
+    by_id = {n["id"]: n["label"] for n in spec["nodes"]}
+    flow = {(by_id[e["source"]], by_id[e["target"]], e["kind"]) for e in spec["edges"]}
+    assert ("Proposer Agent", "Solver Agent", "data") in flow
+    assert ("Solver Agent", "Proposer Agent", "feedback") in flow
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     # a passive stated late: "is fed by"
     ("The Fusion Module outputs the class scores. The Fusion Module is fed by the Image Encoder. "
