@@ -50,7 +50,7 @@ class Sentence:
 _ASIDE_SECTION = re.compile(
     r"\b(?:abstract|introduction|related work|background|preliminar\w*|motivation|"
     r"problem (?:formulation|setting|definition|statement)|experiment\w*|evaluation|results?|"
-    r"limitations?|conclusions?|discussion|ablations?|appendix|phenomen(?:on|a)|"
+    r"limitations?|conclusions?|discussion|ablations?|appendix|phenomen(?:on|a)|analys[ie]s|"
     r"(?:empirical|pilot|case) (?:study|studies|analysis|observations?))\b|"
     r"摘要|引言|相关工作|实验|结论",
     re.I)

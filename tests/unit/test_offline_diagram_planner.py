@@ -327,9 +327,11 @@ def test_an_input_the_caption_names_is_the_input_though_the_text_names_it_once()
     assert labels(spec)[0] == "raw video" and spec["nodes"][0]["role"] == "input"
 
 
-def test_a_section_on_an_observed_phenomenon_is_aside() -> None:
-    sentences = parse("# 3.1 Phenomenon of Frozen Parameters\n\nThe Toy Optimizer freezes "
-                      "parameters.\n\n# 3.2 Method\n\nThe data builder feeds the predictor.")
+@pytest.mark.parametrize("heading", ["Phenomenon of Frozen Parameters",
+                                     "Comprehensive Analysis of Generation Dynamics"])
+def test_a_section_on_an_observed_phenomenon_or_an_analysis_is_aside(heading: str) -> None:
+    sentences = parse(f"# 3.1 {heading}\n\nThe Toy Optimizer freezes parameters.\n\n"
+                      "# 3.2 Method\n\nThe data builder feeds the predictor.")
     assert [s.aside for s in sentences if "Toy" in s.text] == [True]
     assert not any(s.aside for s in sentences if "predictor" in s.text)
 
