@@ -212,10 +212,11 @@ def _naming_group(t: Term, member: dict[str, str]) -> str | None:
     """The group that already shows `t`, being named after it (its own group first): the
     name may drop an article or a generic word ('Token-Alignable Training' around the
     training strategy's parts), qualify a one-word name ('Watermark Embedding') or add how
-    ('Gene Encoding with Mixture-of-Aggregations')."""
-    if t.role in ("input", "output"):
-        return None
+    ('Gene Encoding with Mixture-of-Aggregations'). An input or output is shown by a group
+    only of its very name ('Cross-Attention Prompts' are a module, not the figure's input)."""
     own = (t.key, term_key(t.label))
+    if t.role in ("input", "output"):
+        return next((label for label in member.values() if term_key(label) in own), None)
     for label in dict.fromkeys([member.get(t.key, ""), *member.values()]):
         named = {_ARTICLE.sub("", term_key(g)) for g in (
             label, _PARENTHESES.sub("", label), _QUALIFIER.split(label)[0])}

@@ -374,6 +374,16 @@ def test_a_block_s_parts_run_before_what_follows_it_when_the_caption_names_only_
     assert labels(spec).index("spatial tokenizer") < labels(spec).index("sparse attention")
 
 
+def test_an_input_like_module_named_by_its_group_is_the_group_not_the_input() -> None:
+    text = ("# Method\n\nThe Visual Prompts condition the Patch Encoder. The Patch Encoder feeds "
+            "the Class Head.\n\n# Visual Prompts\n\nThe Visual Prompts hold a Prompt Mixer and "
+            "a Prompt Selector. The Prompt Mixer feeds the Prompt Selector. The Prompt Selector "
+            "feeds the Patch Encoder.\n\n# Head\n\nThe Class Head returns the class scores.")
+    spec = plan(text)
+    assert [g["label"] for g in spec["groups"]] == ["Visual Prompts"]
+    assert "visual prompts" not in labels(spec)  # the group shows them, no input box again
+
+
 def test_a_group_named_with_an_article_and_a_qualifier_still_draws_its_namesake() -> None:
     text = ("# Preprocessing\n\nThe raw signals are cleaned by the Signal Filter. The Signal "
             "Filter feeds the Signal Tokenizer.\n\n# The Signal Tokenizer with Learned Filters"
