@@ -128,7 +128,8 @@ def _flows(order: list[Term], sentences: list[Sentence]) -> list[tuple[str, str,
         before = [k for _, _, k in sorted(by_sentence.get(s - 1, [])) if roles[k] != "input"]
         if before and not sentences[s - 1].heading:
             into = [k for start, _, k in spans if start >= carried.end()] if carried else [
-                k for start, end, k in spans[:1] if start <= 4 and _THEN.match(text[end:])]
+                k for start, end, k in spans[:1]  # the subject: "(The) SSA module then ..."
+                if start <= len("The ") and _THEN.match(text[end:])]
             if into and into[0] != before[-1]:  # from what it made, not what it consumed
                 flows.append((before[-1], into[0], s))
         source = None  # where the flow stands: "A checks X and returns Y" -> Y comes from A

@@ -143,8 +143,8 @@ def components(sentences: list[Sentence], lead: int) -> list[Term]:
             and (t.cues or not method or any(not sentences[s].aside for s, _, _ in t.spans))
             and (not t.name or len(t.spans) >= 2 or t.bonus > 0 or t.cues)
             and (t.cues or not _aside(t, sentences))
-            and (t.cues or not _served(t, sentences))
-            and (t.cues or not _example(t, sentences))
+            and (t.cues or not _only_after(_SERVED, t, sentences))
+            and (t.cues or not _only_after(_EXAMPLE, t, sentences))
             and not (" " not in t.label and _ADJECTIVE.search(t.label.lower()))]
 
 
@@ -181,17 +181,11 @@ def _aside(t: Term, sentences: list[Sentence]) -> bool:
         > len(t.spans)
 
 
-def _served(t: Term, sentences: list[Sentence]) -> bool:
-    """A purpose the text only ever names after 'for' ('handed over to a large model for
-    high-quality generation', 'a framework for multiscale protein modeling'): what a part is
-    for, not a part."""
-    return all(_SERVED.search(sentences[s].text[:start]) for s, start, _ in t.spans)
-
-
-def _example(t: Term, sentences: list[Sentence]) -> bool:
-    """A phrase the text only ever names as an example ('lemmas such as the Cauchy-Schwarz
-    inequality'): an instance the method may meet, not one of its parts."""
-    return all(_EXAMPLE.search(sentences[s].text[:start]) for s, start, _ in t.spans)
+def _only_after(words: re.Pattern[str], t: Term, sentences: list[Sentence]) -> bool:
+    """Whether the text names `t` only right after `words`: a purpose ('a large model for
+    high-quality generation') or an example ('lemmas such as the Cauchy-Schwarz inequality'),
+    what a part is for or may meet, not a part."""
+    return all(words.search(sentences[s].text[:start]) for s, start, _ in t.spans)
 
 
 def _aliases(defined: dict[str, str], keys: set[str], cues: set[str],

@@ -80,27 +80,28 @@ class GraphvizDiagramLayout(DiagramLayout):
         laid_out, failures, tried = [], [], []
         for rows, cut in ROW_CHOICES:
             try:  # dot 2.43 crashes, or spins, on some rows through two clusters
-                laid_out.append(self._laid_out(
+                out = self._laid_out(
                     spec, rows, self.timeout if rows == 1 else min(self.timeout, CHOICE_TIMEOUT),
-                    cut, tried))
+                    cut, tried)
             except FigureFailed as failure:
                 failures.append(failure)
-            except _Tried:
-                pass
+                continue
+            if out is not None:
+                laid_out.append(out)
         if not laid_out:
             raise failures[0]
         return min(laid_out, key=_cost)
 
     def _laid_out(self, spec: Json, rows: int | None, timeout: float | None = None,
-                  cut: bool = False, tried: list[list[list[str]]] | None = None) -> Json:
-        """The spec laid out in `rows` rows (None: as its style says); raises _Tried when
-        those rows are in `tried` already (else adds them)."""
+                  cut: bool = False, tried: list[list[list[str]]] | None = None) -> Json | None:
+        """The spec laid out in `rows` rows (None: as its style says), or None when those
+        rows are in `tried` already (else they are added to it)."""
         out = copy.deepcopy(spec)
         out["style"] = style = merged_style(spec.get("style"))
         plan = _Plan(out, style if rows is None else {**style, "rows": rows}, cut)
         if tried is not None:
             if plan.rows in tried:
-                raise _Tried
+                return None
             tried.append(plan.rows)
         try:
             layout = plan.read(self._run(plan.source(), timeout))
@@ -167,10 +168,6 @@ def _place_group_labels(spec: Json) -> None:
 
 class _DotCrashed(FigureFailed):
     """dot failed on the graph (2.43 does on some labelled feedback edges)."""
-
-
-class _Tried(Exception):
-    """These rows were laid out already."""
 
 
 class _Plan:
