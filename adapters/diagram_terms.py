@@ -23,7 +23,7 @@ from adapters.method_text import (
     term_key,
 )
 
-_SYSTEM_AFTER = re.compile(r"^\s*(?:(?:overall|training|inference|learning)\s+)?(?:framework|"
+_SYSTEM_AFTER = re.compile(r"^\s*\)?\s*(?:(?:overall|training|inference|learning)\s+)?(?:framework|"
                            r"architecture|system|pipeline|approach)\b", re.I)
 _SYSTEM_BEFORE = re.compile(r"\b(?:(?:propose|present|introduce|call|name)[sd]?\s*,?|"
                             r"(?:overview|illustration|architecture|structure) of(?: the)?"

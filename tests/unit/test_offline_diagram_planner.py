@@ -460,6 +460,9 @@ def test_the_method_its_training_pipeline_and_what_it_is_called_are_no_component
     drawn = labels(plan(text, "Distil-Net training pipeline."))
     assert "distil-net" not in drawn and "compact knowledge transfer framework" not in drawn
     assert "teacher network" in drawn and "soft-mixer" in drawn  # a part, named as it is
+    spelled = labels(plan(text + " KTN adds the Soft-Mixer. KTN is simple.",
+                          "Overview of the knowledge transfer (KTN) framework."))
+    assert "ktn" not in spelled and "soft-mixer" in spelled
 
 
 def test_a_phrase_fitting_a_part_and_the_methods_name_merges_into_the_part() -> None:
