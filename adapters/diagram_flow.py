@@ -46,7 +46,8 @@ _HANDED = re.compile(r"\s*(?:(?:is|are)\s+)?(?:then\s+)?(?:(?:passed|fed|sent|pr
                      r"supervise|guide|condition|fine-tune))?(?:\s+(?:the|a|an))?\s*", re.I)
 # "After EEG preprocessing, the CST module encodes ...": the first, then the second
 _AFTER = re.compile(r"^\s*(?:after|following|once)\s+(?:the\s+|a\s+|an\s+)?$", re.I)
-_AFTER_COMMA = re.compile(r"^\s*,\s*(?:the\s+|a\s+|an\s+)?$")
+_AFTER_COMMA = re.compile(r"^\s*(?:process|step|stage|phase)?\s*,\s*(?:the\s+|a\s+|an\s+)?$",
+                          re.I)
 # "Step 1 updates the Proposer via HRPO": HRPO into the proposer
 _UPDATES = re.compile(r"\b(?:updat|optimi[sz]|train|refin|fine-tun)\w*\s+(?:the\s+|a\s+|an\s+)?$",
                       re.I)

@@ -141,7 +141,11 @@ def test_a_stated_flow_and_the_loop_back_along_it_are_both_drawn() -> None:
     ("The Token Mixer outputs the class scores. After the Patch Tokenizer, the Token Mixer "
      "mixes. The input image goes into the Patch Tokenizer.",
      ["input image", "patch tokenizer", "token mixer", "class scores"]),
-    # "The B module then ...", on from the sentence before
+    # "After the A process, a B ..."
+    ("The Token Mixer outputs the class scores. After the Patch Tokenizer process, a Token "
+     "Mixer mixes. The input image goes into the Patch Tokenizer.",
+     ["input image", "patch tokenizer", "token mixer", "class scores"]),
+    # "The B then ...", on from the sentence before
     ("The Token Mixer outputs the class scores. The input image goes into the Patch Tokenizer. "
      "The Token Mixer then mixes the patches.",
      ["input image", "patch tokenizer", "token mixer", "class scores"]),
