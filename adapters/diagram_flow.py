@@ -44,6 +44,9 @@ _CARRIED = re.compile(r"(?:these|this|the resulting|the obtained|its|their|the)\
 _HANDED = re.compile(r"\s*(?:(?:is|are)\s+)?(?:then\s+)?(?:(?:passed|fed|sent|provided|given|"
                      r"forwarded|routed|returned)\s+)?to(?:\s+(?:train|optimi[sz]e|update|"
                      r"supervise|guide|condition|fine-tune))?(?:\s+(?:the|a|an))?\s*", re.I)
+# "A (... from demonstrations) to create B": whatever came before, the purpose makes B of A
+_TO_MAKE = re.compile(r"\bto\s+(?:create|generate|produce|build|construct|form|yield)\s+"
+                      r"(?:the\s+|a\s+|an\s+)?$", re.I)
 # "After EEG preprocessing, the CST module encodes ...": the first, then the second
 _AFTER = re.compile(r"^\s*(?:after|following|once)\s+(?:the\s+|a\s+|an\s+)?$", re.I)
 _AFTER_COMMA = re.compile(r"^\s*(?:process|step|stage|phase)?\s*,\s*(?:the\s+|a\s+|an\s+)?$",
@@ -172,7 +175,7 @@ def _ordinal_steps(by_sentence: dict[int, list[tuple[int, int, str]]], roles: di
 
 def _direction(between: str) -> int:
     """+1 when the text says the first phrase flows into the second, -1 for the reverse."""
-    if _HANDED.fullmatch(between):
+    if _HANDED.fullmatch(between) or _TO_MAKE.search(between):
         return 1
     if _PASSIVE_PROCESS.search(between):
         return 1

@@ -145,6 +145,10 @@ def test_a_stated_flow_and_the_loop_back_along_it_are_both_drawn() -> None:
     ("The Token Mixer outputs the class scores. After the Patch Tokenizer process, a Token "
      "Mixer mixes. The input image goes into the Patch Tokenizer.",
      ["input image", "patch tokenizer", "token mixer", "class scores"]),
+    # "A from somewhere to create B"
+    ("The Token Mixer outputs the class scores. The input image feeds the Patch Tokenizer. "
+     "We take the Patch Tokenizer from the web to create the Token Mixer.",
+     ["input image", "patch tokenizer", "token mixer", "class scores"]),
     # "The B then ...", on from the sentence before
     ("The Token Mixer outputs the class scores. The input image goes into the Patch Tokenizer. "
      "The Token Mixer then mixes the patches.",
