@@ -182,10 +182,11 @@ def _aside(t: Term, sentences: list[Sentence]) -> bool:
 
 
 def _only_after(words: re.Pattern[str], t: Term, sentences: list[Sentence]) -> bool:
-    """Whether the text names `t` only right after `words`: a purpose ('a large model for
-    high-quality generation') or an example ('lemmas such as the Cauchy-Schwarz inequality'),
-    what a part is for or may meet, not a part."""
-    return all(words.search(sentences[s].text[:start]) for s, start, _ in t.spans)
+    """Whether the method names `t` only right after `words` (asides aside): a purpose ('a
+    large model for high-quality generation') or an example ('lemmas such as the
+    Cauchy-Schwarz inequality'), what a part is for or may meet, not a part."""
+    return all(words.search(sentences[s].text[:start]) for s, start, _ in t.spans
+               if not sentences[s].aside)
 
 
 def _aliases(defined: dict[str, str], keys: set[str], cues: set[str],

@@ -54,7 +54,7 @@ _ASIDE_SECTION = re.compile(
     r"(?:empirical|pilot|case) (?:study|studies|analysis|observations?))\b|"
     r"摘要|引言|相关工作|实验|结论",
     re.I)
-_ASIDE_PARAGRAPH = re.compile(r"(?:motivation|remarks?|discussion|intuition|limitations?|"
+_ASIDE_PARAGRAPH = re.compile(r"\b(?:motivation|remarks?|discussion|intuition|limitations?|"
                               r"(?:an? |illustrative )?examples?|comparison|why)\b", re.I)
 _ENUMERATOR = re.compile(r"^(?:\((?:[ivx]+|[a-z]|\d+)\)|(?:[ivx]+|\d+)\)|Step\s+\d+\s*:)\s*",
                          re.I)
@@ -63,7 +63,8 @@ _UNPUNCTUATED_TITLE = re.compile(
     r"^((?!(?:The|A|An|We|Our|This|These|In|To|For|At|Given|Each|Both)\b)[A-Z][\w-]*"
     r"(?:\s+(?:of|and|for|via|with|in|to|[A-Z][\w-]*)){0,4}\s+[A-Z][\w-]*)\s+"
     r"(?:At|Given|Following|After|Before|In|On|For|To|We|The|This|These|Our|Each|Unlike|Since|"
-    r"When|While|As|By|Once|Here|First|Specifically|Instead|Based)\s")
+    r"When|While|As|By|Once|Here|First|Specifically|Instead|Based|Taking|Using|Considering)\s")
+_EXAMPLE_TITLE = re.compile(r"\bexamples?\b", re.I)
 _PROMPT = re.compile(r"^\W*(?:you are|your task|you will|you should|you must)\b", re.I)
 _FRONT_END = re.compile(r"^(?:[\dIVX.]+\s*)?(?:abstract|introduction|摘要|引言)[\s:.]*$", re.I)
 
@@ -74,6 +75,7 @@ def parse(text: str) -> list[Sentence]:
     text = _INLINE_MATH.sub(lambda m: m[1] if _KEPT_MATH.fullmatch(m[1]) else " ", text)
     found: list[Sentence] = []
     section = ""
+    example = False  # a worked example runs on to the next heading or title
     for raw in text.splitlines():
         if _CAPTION_LINE.match(raw):
             continue
@@ -84,10 +86,14 @@ def parse(text: str) -> list[Sentence]:
         if is_heading:
             section = _unhung(_headline(line) if line.isupper() else line)
             found.append(Sentence(section, section, True))
+            example = False
             continue
         parts = _sentences(_run_in(line))
-        aside = bool(parts and (_is_run_in_title(parts[0]) and _ASIDE_PARAGRAPH.match(parts[0])
-                                or _PROMPT.match(parts[0])))
+        titled = bool(parts) and _is_run_in_title(parts[0])
+        if titled:
+            example = bool(_EXAMPLE_TITLE.search(parts[0]))
+        aside = example or bool(parts and (titled and _ASIDE_PARAGRAPH.search(parts[0])
+                                           or _PROMPT.match(parts[0])))
         for part in parts:
             found.append(Sentence(part, section, _is_run_in_title(part), aside))
     return _asides(found)

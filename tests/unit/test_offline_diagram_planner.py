@@ -317,7 +317,8 @@ def test_examples_and_prompt_templates_name_no_parts() -> None:
             "lemmas such as the Cauchy-Schwarz Inequality and calls the symbolic solver. It "
             "knows inequalities (e.g., AM-GM, Cauchy-Schwarz Inequality). The symbolic solver "
             "returns the final proof.\n\nYou are a prover. Given any input "
-            "text, use the Hint Generator and write a proof.")
+            "text, use the Hint Generator and write a proof.\n\nExample. The proof agent "
+            "adopts the Cauchy-Schwarz Inequality.")
     drawn = labels(plan(text))
     assert "cauchy-schwarz inequality" not in drawn and "hint generator" not in drawn
     assert {"proof agent", "symbolic solver"} <= set(drawn)
@@ -342,6 +343,16 @@ def test_a_section_on_an_observed_phenomenon_or_an_analysis_is_aside(heading: st
                       "# 3.2 Method\n\nThe data builder feeds the predictor.")
     assert [s.aside for s in sentences if "Toy" in s.text] == [True]
     assert not any(s.aside for s in sentences if "predictor" in s.text)
+
+
+def test_a_worked_example_is_aside_until_the_next_title() -> None:
+    sentences = parse("# Method\n\nProof Construction Example Taking the case as an example, "
+                      "the agent works.\n\nFor the left side, the agent adopts the Toy Lemma."
+                      "\n\nSelf-Improvement. The solver stores the Toy Lemma.")
+    aside = {s.text: s.aside for s in sentences}
+    assert aside["Proof Construction Example."]
+    assert aside["For the left side, the agent adopts the Toy Lemma."]
+    assert not aside["The solver stores the Toy Lemma."]
 
 
 def test_a_group_named_after_a_module_draws_that_module_around_its_parts() -> None:
