@@ -241,12 +241,16 @@ def _connect(edges: list[Edge], keys: list[str]) -> None:
 def _add_feedback(edges: list[Edge], order: list[Term], sentences: list[Sentence],
                   slots: dict[str, int], skeleton: dict[str, Any]) -> None:
     """A loop the text states ('until', 'iteratively', 'refine') closes from its latest node
-    back to its earliest; the skeleton's own loops close where the text fits them."""
+    back to its earliest; one it announces ('operates through an iterative Select-Generate-
+    Update cycle:') spans the rest of its section. The skeleton's own loops close where the
+    text fits them."""
     position = {t.key: i for i, t in enumerate(order)}
     loops = {i for i, s in enumerate(sentences) if _LOOP.search(s.text)}
     closed = 0
     for s in sorted(loops):
-        inside = sorted({t.key for t in order for span in t.cues + t.spans if span[0] == s},
+        told = {s} if not sentences[s].text.endswith(":") else {
+            i for i in range(s, len(sentences)) if sentences[i].section == sentences[s].section}
+        inside = sorted({t.key for t in order for span in t.cues + t.spans if span[0] in told},
                         key=position.get)
         movable = [k for k in inside if order[position[k]].role not in ("input", "output")]
         if len(movable) >= 2 and closed < MAX_FEEDBACK:

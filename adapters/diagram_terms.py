@@ -128,7 +128,8 @@ def components(sentences: list[Sentence], lead: int) -> list[Term]:
         term.repeat = term.repeat or m.repeat
         aside = sentences[m.sentence].aside
         term.weight += ASIDE_WEIGHT if aside else 1
-        term.bonus += 0 if aside else 2 * (sentences[m.sentence].heading + m.listed)
+        said = sentences[m.sentence]  # a step's title names a step more surely than a heading
+        term.bonus += 0 if aside else 2 * (said.heading + said.stage + m.listed)
         if m.key != key and is_acronym(m.surface) and m.key in spelled:
             term.short, term.long = m.surface, spelled[m.key]
     spelt = {aliases[k] for k in keys if aliases.get(k) in initialisms}

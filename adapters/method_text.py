@@ -45,6 +45,7 @@ class Sentence:
     section: str        # the heading above it ("" before the first)
     heading: bool       # a heading line, or a short run-in title ending a paragraph's start
     aside: bool = False  # front matter, or a section that is not the method (experiments...)
+    stage: bool = False  # a run-in title naming a step: "(ii) Test Input Generation."
 
 
 _ASIDE_SECTION = re.compile(
@@ -88,14 +89,16 @@ def parse(text: str) -> list[Sentence]:
             found.append(Sentence(section, section, True))
             example = False
             continue
-        parts = _sentences(_run_in(line))
+        recovered = _run_in(line)
+        parts = _sentences(recovered)
         titled = bool(parts) and _is_run_in_title(parts[0])
+        stage = titled and (recovered != line or bool(_ENUMERATOR.match(parts[0])))
         if titled:
             example = bool(_EXAMPLE_TITLE.search(parts[0]))
         aside = example or bool(parts and (titled and _ASIDE_PARAGRAPH.search(parts[0])
                                            or _PROMPT.match(parts[0])))
-        for part in parts:
-            found.append(Sentence(part, section, _is_run_in_title(part), aside))
+        for k, part in enumerate(parts):
+            found.append(Sentence(part, section, _is_run_in_title(part), aside, stage and k == 0))
     return _asides(found)
 
 
@@ -325,7 +328,7 @@ def mentions(sentences: list[Sentence]) -> list[Mention]:
     items = {it for found in enumerations(sentences) for it in found}
     kept: list[Mention] = []
     for i, s in enumerate(sentences):
-        found = _english(i, s.text) + _chinese(i, s.text) + _listed(i, s.text, items)
+        found = _english(i, s.text, s.stage) + _chinese(i, s.text) + _listed(i, s.text, items)
         taken: list[Mention] = []
         for m in sorted(found, key=lambda m: (not m.listed, m.start - m.end, m.start)):
             if all(m.end <= t.start or m.start >= t.end for t in taken):
@@ -350,7 +353,7 @@ def _listed(index: int, text: str, items: set[str]) -> list[Mention]:
     return found
 
 
-def _english(index: int, text: str) -> list[Mention]:
+def _english(index: int, text: str, titled: bool = False) -> list[Mention]:
     tokens = list(_TOKEN.finditer(text))
     found: list[Mention] = []
     taken: set[int] = set()
@@ -371,7 +374,7 @@ def _english(index: int, text: str) -> list[Mention]:
         span = tokens[start:t + 1]
         taken.update(range(start, t + 1))
         found.append(_mention(index, text, span, role, False, head))
-    found += _names(index, text, tokens, taken)
+    found += _names(index, text, tokens, taken, titled)
     return found
 
 
@@ -431,8 +434,11 @@ def _modifier(word: str) -> bool:
                                           or _head(lower) in HEADS)
 
 
-def _names(index: int, text: str, tokens: list[re.Match[str]], taken: set[int]) -> list[Mention]:
-    """Capitalised names that end in no head word: 'Reverse Provenance Expansion', 'GMAE'."""
+def _names(index: int, text: str, tokens: list[re.Match[str]], taken: set[int],
+           titled: bool) -> list[Mention]:
+    """Capitalised names that end in no head word: 'Reverse Provenance Expansion', 'GMAE'; at a
+    sentence's start only in a step's title ('Guided Continuation.'), where no capital merely
+    starts a sentence."""
     found: list[Mention] = []
     t = 0
     while t < len(tokens):
@@ -449,7 +455,7 @@ def _names(index: int, text: str, tokens: list[re.Match[str]], taken: set[int]) 
             span = span[1:]
         while span and (span[-1][0].lower() in STOPWORDS | _WHOLE or span[-1][0] == "&"):
             span = span[:-1]
-        at_start = bool(span) and span[0] is tokens[0]
+        at_start = bool(span) and span[0] is tokens[0] and not titled
         if span and (len(span) >= 2 and not at_start or any(is_acronym(w[0]) for w in span)):
             found.append(_mention(index, text, span[-4:], "operation", True, ""))
         t = end + 1

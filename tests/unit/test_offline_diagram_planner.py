@@ -355,6 +355,23 @@ def test_a_worked_example_is_aside_until_the_next_title() -> None:
     assert not aside["The solver stores the Toy Lemma."]
 
 
+def test_steps_titled_in_their_paragraphs_are_drawn_and_an_announced_cycle_closes() -> None:
+    text = ("# Method\n\nThe story prefix feeds the Foreshadow Pool. The Foreshadow Pool holds "
+            "commitments. Our Narrative Planner is an LLM. The Narrative Planner is fast.\n\n"
+            "# The Loop\n\nThe system operates through an iterative cycle:\n\n"
+            "Eligibility Selection At each step, the system scans the Foreshadow Pool.\n\n"
+            "Guided Continuation Given the subset, the language model writes the next scene."
+            "\n\nState Update Following generation, the system updates the pool.")
+    spec = plan(text)
+    drawn = labels(spec)
+    steps = ["eligibility selection", "guided continuation", "state update"]
+    assert [label for label in drawn if label in steps] == steps
+    by_id = {n["id"]: n["label"].lower() for n in spec["nodes"]}
+    back = [(by_id[e["source"]], by_id[e["target"]]) for e in spec["edges"]
+            if e["kind"] == "feedback"]
+    assert back and back[0][0] == "state update"
+
+
 def test_a_group_named_after_a_module_draws_that_module_around_its_parts() -> None:
     text = ("# Preprocessing\n\nThe raw signals are cleaned by the Signal Filter. The Signal "
             "Filter feeds the Signal Tokenizer.\n\n# Signal Tokenizer\n\nThe Signal Tokenizer "
