@@ -41,6 +41,8 @@ _EXAMPLE = re.compile(r"\b(?:such as|e\.g\.,?|for (?:example|instance),?|includi
                       r"(?:the\s+|a\s+|an\s+)?(?:[\w-]+,\s*)*$", re.I)  # "(such as AM-GM, "
 _SERVED = re.compile(r"\bfor\s+(?:the\s+|a\s+|an\s+)?$", re.I)  # "a large model for high-..."
 _DECLARED = re.compile(r"\b(Input|Output)s?\s*:\s*(?:[\w-]+\s+){0,3}?(?:[\w-]+\s*,\s*)?$")
+# "Real-World Experimental Results": how the method was measured, not what it is made of
+_EVALUATION = frozenset({"experimental", "experiment", "evaluation", "benchmark", "ablation"})
 _ADJECTIVE = re.compile(r"[a-z](?:able|ible|aware|based|guided|driven|free|agnostic|specific|"
                         r"wise)$")  # "Token-Alignable" qualifies a component, it is none
 _INITIALISM = re.compile(r"(?=(?:[a-z]*[A-Z]){2})[A-Za-z]{2,6}")  # LLM, SLM, DiT; not GlimpRouter
@@ -106,7 +108,7 @@ def components(sentences: list[Sentence], lead: int) -> list[Term]:
     keys = {m.key for m in found if m.sentence >= lead}
     initialisms = {m.key: [c.lower() for c in m.surface if c.isupper()] for m in found
                    if m.key in keys and m.key not in defined and _INITIALISM.fullmatch(m.surface)}
-    systems = _system_names(sentences, found)
+    systems = _system_names(sentences, found, lead)
     aliases = _aliases(defined, keys, {m.key for m in found if m.sentence < lead}, initialisms,
                        systems)
     terms: dict[str, Term] = {}
@@ -146,7 +148,8 @@ def components(sentences: list[Sentence], lead: int) -> list[Term]:
             and (t.cues or not _aside(t, sentences))
             and (t.cues or not _only_after(_SERVED, t, sentences))
             and (t.cues or not _only_after(_EXAMPLE, t, sentences))
-            and not (" " not in t.label and _ADJECTIVE.search(t.label.lower()))]
+            and not (" " not in t.label and _ADJECTIVE.search(t.label.lower()))
+            and not _EVALUATION & set(t.key.split())]
 
 
 def _cue_chain_abbreviations(caption: list[Sentence], found: list[Mention],
@@ -254,12 +257,13 @@ def same(short: str, long: str) -> bool:
     return bool(rest) and all(w in GENERIC or w == "agent" for w in rest)
 
 
-def _system_names(sentences: list[Sentence], found: list[Mention]) -> set[str]:
+def _system_names(sentences: list[Sentence], found: list[Mention], lead: int) -> set[str]:
     """Names of the whole method ('we propose X', 'the X framework', 'Stable-DiffCoder
-    training pipeline'), and what the text calls it in apposition ('X, a step-aware
-    collaboration strategy that ...'): a node would hold it all. A name in apposition with
-    a part ('we propose X, an encoder that ...') is that part."""
-    systems = set()
+    training pipeline', a caption titled 'Generalizable Policy.'), and what the text calls it
+    in apposition ('X, a step-aware collaboration strategy that ...'): a node would hold it
+    all. A name in apposition with a part ('we propose X, an encoder that ...') is that part."""
+    systems = {m.key for m in found if lead and m.sentence == 0
+               and sentences[0].text.rstrip(".:") == m.surface}
     for m, after in zip(found, [*found[1:], None]):
         text = sentences[m.sentence].text
         if not m.name or " " in m.surface or not (

@@ -501,6 +501,16 @@ def test_the_method_its_training_pipeline_and_what_it_is_called_are_no_component
     assert "ktn" not in spelled and "soft-mixer" in spelled
 
 
+def test_a_caption_titled_with_a_name_and_the_evaluation_name_no_parts() -> None:
+    text = ("The Grasp Policy uses the Affordance Model. The input point cloud feeds the "
+            "Affordance Model. The Affordance Model feeds the Diffusion Policy. The Diffusion "
+            "Policy outputs the joint actions. The Diffusion Policy yields Real-World "
+            "Experimental Results. The Grasp Policy is hierarchical.")
+    drawn = labels(plan(text, "Grasp Policy. We adopt a hierarchical Grasp Policy."))
+    assert "grasp policy" not in drawn and "real-world experimental results" not in drawn
+    assert {"affordance model", "diffusion policy"} <= set(drawn)
+
+
 def test_a_phrase_fitting_a_part_and_the_methods_name_merges_into_the_part() -> None:
     text = ("We present RoboNet, a unified physics-informed world model that learns from videos. "
             "The Physics-informed Embodied World Model reads the input video. The "
