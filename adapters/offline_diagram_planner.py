@@ -84,7 +84,8 @@ class OfflineDiagramPlanner(DiagramPlanner):
             nodes, [edge(ids[a], ids[b], kind) for a, b, kind in edges],
             [group(gids[label], label) for label in groups],
             direction="TB" if stacked else (archetype or {}).get("direction", "LR"),
-            notes=[f"archetype: {archetype['id']}"] if archetype else [])
+            notes=[f"Its layout follows the {archetype['name'].lower()} reference."]
+            if archetype else [])
 
 
 def _chosen(terms: list[Term], short: bool,

@@ -1,4 +1,5 @@
-"""A factual walk through a DiagramSpec, usable as alt text: only what is drawn."""
+"""A factual walk through a DiagramSpec, usable as alt text: only what is drawn, each
+component's outputs in the order the nodes flow."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ DIRECTION_WORDS = {"LR": "left to right", "TB": "top to bottom"}
 
 def describe(spec: dict[str, Any]) -> str:
     nodes = {n["id"]: n for n in spec["nodes"]}
+    order = {n["id"]: i for i, n in enumerate(spec["nodes"])}  # the planner's flow order
     flow = [e for e in spec["edges"] if e["kind"] != "feedback"]
     loops = [e for e in spec["edges"] if e["kind"] == "feedback"]
     incoming = {e["target"] for e in flow}
@@ -28,7 +30,7 @@ def describe(spec: dict[str, Any]) -> str:
     successors: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for e in flow:
         successors[e["source"]].append(e)
-    for source_id, edges in successors.items():
+    for source_id, edges in sorted(successors.items(), key=lambda item: order[item[0]]):
         targets = ", ".join(_label(nodes[e["target"]]) + (f' ({e["label"]})' if e.get("label") else "")
                             for e in edges)
         sentences.append(f"{_label(nodes[source_id])} feeds {targets}.")

@@ -119,6 +119,10 @@ def test_description_walks_the_flow_and_the_loop() -> None:
     assert '"Segmentation" group contains image encoder and decoder' in text
     assert "A feedback loop returns from mask to image encoder (refine)." in text
     assert text.rstrip(".").endswith("It ends in mask")
+    spec["edges"].reverse()  # the walk follows the nodes' flow, not the edges' listing
+    walk = describe(spec)
+    assert walk.index("input image feeds") < walk.index("image encoder feeds") \
+        < walk.index("decoder feeds")
 
 
 def test_a_long_flat_chain_is_wrapped_into_rows() -> None:
