@@ -229,13 +229,18 @@ def _naming_group(t: Term, member: dict[str, str]) -> str | None:
     return None
 
 
+def _parts(block: Term, order: list[Term], member: dict[str, str]) -> list[Term]:
+    """The parts, in `order`, of the group named after `block` (none if no group is)."""
+    label = _naming_group(block, member)
+    return [t for t in order if label and member.get(t.key) == label and t is not block]
+
+
 def _parts_after_block(order: list[Term], member: dict[str, str]) -> list[Term]:
     """The parts of a group named after a node right after that node, so that reading order
     runs through them before what follows the block (the caption may name the block and the
     next module, and the parts only later)."""
     for block in list(order):
-        label = _naming_group(block, member)
-        parts = [t for t in order if label and member.get(t.key) == label and t is not block]
+        parts = _parts(block, order, member)
         if parts:
             rest = [t for t in order if t not in parts]
             at = rest.index(block) + 1
@@ -250,8 +255,7 @@ def _contracted(order: list[Term], edges: list[Edge], member: dict[str, str]
     part, what left it leaves the last (and an edge between it and one of its parts goes,
     the group showing that, unless it was that part's only edge)."""
     for named in list(order):
-        label = _naming_group(named, member)
-        parts = [t for t in order if label and member.get(t.key) == label and t is not named]
+        parts = _parts(named, order, member)
         if not parts:
             continue
         order = [t for t in order if t is not named]
