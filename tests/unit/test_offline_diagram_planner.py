@@ -54,6 +54,12 @@ def labels(spec: dict[str, Any]) -> list[str]:
     return [n["label"].lower() for n in spec["nodes"]]
 
 
+def arrows(spec: dict[str, Any], lower: bool = False) -> list[tuple[str, str, str]]:
+    """(source label, target label, kind) of each edge, in the spec's order."""
+    by_id = {n["id"]: n["label"].lower() if lower else n["label"] for n in spec["nodes"]}
+    return [(by_id[e["source"]], by_id[e["target"]], e["kind"]) for e in spec["edges"]]
+
+
 def dangling(spec: dict[str, Any]) -> list[str]:
     touched = {e[end] for e in spec["edges"] for end in ("source", "target")}
     return [n["label"] for n in spec["nodes"] if n["id"] not in touched]
@@ -82,8 +88,7 @@ def test_transformer_encoder_gives_its_layer_repeated_six_times_around_its_subla
     parts = [label for label, g in inside.items() if g]
     assert any("multi-head" in p and "attention" in p for p in parts)
     assert any("feed-forward" in p for p in parts) and "encoder layer" not in inside
-    by_id = {n["id"]: n["label"].lower() for n in spec["nodes"]}
-    flow = [(by_id[e["source"]], by_id[e["target"]]) for e in spec["edges"]]
+    flow = [(a, b) for a, b, _ in arrows(spec, lower=True)]
     assert ("positional encoding", "multi-head self-attention") in flow  # into the first part
     assert all(e["kind"] == "data" for e in spec["edges"])
     assert dangling(spec) == [] and connected(spec)
@@ -99,8 +104,7 @@ def test_a_repeated_block_without_parts_is_one_box_marked_with_its_count() -> No
 
 def test_chinese_text_gives_input_encoder_decoder_mask_in_order() -> None:
     spec = plan(CHINESE)
-    by_id = {n["id"]: n["label"] for n in spec["nodes"]}
-    flow = [(by_id[e["source"]], by_id[e["target"]]) for e in spec["edges"]]
+    flow = [(a, b) for a, b, _ in arrows(spec)]
     assert flow == [("输入图像", "编码器"), ("编码器", "解码器"), ("解码器", "分割掩码")]
     assert spec["nodes"][0]["role"] == "input" and spec["nodes"][-1]["role"] == "output"
 
@@ -118,10 +122,12 @@ def test_a_stated_flow_and_the_loop_back_along_it_are_both_drawn() -> None:
     spec = plan("The user query goes to the proposer agent. The proposer agent writes tasks for "
                 "the solver agent. The solver agent iteratively returns its scores to the "
                 "proposer agent until the tasks are hard. The solver agent outputs the answer.")
-    by_id = {n["id"]: n["label"] for n in spec["nodes"]}
-    flow = {(by_id[e["source"]], by_id[e["target"]], e["kind"]) for e in spec["edges"]}
+    flow = set(arrows(spec))
     assert ("Proposer Agent", "Solver Agent", "data") in flow
     assert ("Solver Agent", "Proposer Agent", "feedback") in flow
+
+
+MIXER_FLOW = ["input image", "patch tokenizer", "token mixer", "class scores"]
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -132,39 +138,39 @@ def test_a_stated_flow_and_the_loop_back_along_it_are_both_drawn() -> None:
     # a sentence carrying the flow on from the one before
     ("The Token Mixer outputs the class scores. The Patch Tokenizer reads the input image. "
      "These features are then fed into the Token Mixer.",
-     ["input image", "patch tokenizer", "token mixer", "class scores"]),
+     MIXER_FLOW),
     # "A is given to the B"
     ("The Token Mixer outputs the class scores. The input image goes into the Patch Tokenizer. "
      "The Patch Tokenizer is given to the Token Mixer.",
-     ["input image", "patch tokenizer", "token mixer", "class scores"]),
+     MIXER_FLOW),
     # "After A, the B ..."
     ("The Token Mixer outputs the class scores. After the Patch Tokenizer, the Token Mixer "
      "mixes. The input image goes into the Patch Tokenizer.",
-     ["input image", "patch tokenizer", "token mixer", "class scores"]),
+     MIXER_FLOW),
     # "After the A process, a B ..."
     ("The Token Mixer outputs the class scores. After the Patch Tokenizer process, a Token "
      "Mixer mixes. The input image goes into the Patch Tokenizer.",
-     ["input image", "patch tokenizer", "token mixer", "class scores"]),
+     MIXER_FLOW),
     # "A from somewhere to create B"
     ("The Token Mixer outputs the class scores. The input image feeds the Patch Tokenizer. "
      "We take the Patch Tokenizer from the web to create the Token Mixer.",
-     ["input image", "patch tokenizer", "token mixer", "class scores"]),
+     MIXER_FLOW),
     # "The B then ...", on from the sentence before
     ("The Token Mixer outputs the class scores. The input image goes into the Patch Tokenizer. "
      "The Token Mixer then mixes the patches.",
-     ["input image", "patch tokenizer", "token mixer", "class scores"]),
+     MIXER_FLOW),
     # "B is initialized with A"
     ("The Token Mixer outputs the class scores. The Token Mixer is initialized with the Patch "
      "Tokenizer. The Patch Tokenizer reads the input image.",
-     ["input image", "patch tokenizer", "token mixer", "class scores"]),
+     MIXER_FLOW),
     # "Firstly, ... A ... Secondly, ... B ..."
     ("The Token Mixer outputs the class scores. Firstly, the Patch Tokenizer reads the input "
      "image. Secondly, the Token Mixer mixes the patches.",
-     ["input image", "patch tokenizer", "token mixer", "class scores"]),
+     MIXER_FLOW),
     # "updates B via A"
     ("The Token Mixer outputs the class scores. Training updates the Token Mixer via the Patch "
      "Tokenizer. The Patch Tokenizer reads the input image.",
-     ["input image", "patch tokenizer", "token mixer", "class scores"]),
+     MIXER_FLOW),
 ])
 def test_stated_flows_order_the_nodes_where_the_text_tells_them_late(
         text: str, expected: list[str]) -> None:
@@ -214,8 +220,7 @@ def test_the_caption_picks_and_orders_the_components_in_the_texts_own_words() ->
                                                   "action decoder")] == [
         "image encoder", "temporal fusion module", "action decoder"]
     assert "recurrent baseline" not in found and not any("spectral" in f for f in found)
-    by_id = {n["id"]: n["label"].lower() for n in spec["nodes"]}
-    flow = {(by_id[e["source"]], by_id[e["target"]]) for e in spec["edges"]}
+    flow = {(a, b) for a, b, _ in arrows(spec, lower=True)}
     assert {("image encoder", "temporal fusion module"),
             ("temporal fusion module", "action decoder")} <= flow
 
@@ -225,8 +230,7 @@ def test_a_caption_chain_may_shorten_the_texts_words() -> None:
             "reconstructs the node features from the latent codes. The graph encoder is a GNN; "
             "the reconstruction loss compares the node features.")
     spec = plan(text, "Overview. Input Graph -> Enc -> Dec -> Reconstruction.")
-    by_id = {n["id"]: n["label"].lower() for n in spec["nodes"]}
-    flow = {(by_id[e["source"]], by_id[e["target"]]) for e in spec["edges"]}
+    flow = {(a, b) for a, b, _ in arrows(spec, lower=True)}
     assert ("graph encoder", "decoder module") in flow
 
 
@@ -366,9 +370,7 @@ def test_steps_titled_in_their_paragraphs_are_drawn_and_an_announced_cycle_close
     drawn = labels(spec)
     steps = ["eligibility selection", "guided continuation", "state update"]
     assert [label for label in drawn if label in steps] == steps
-    by_id = {n["id"]: n["label"].lower() for n in spec["nodes"]}
-    back = [(by_id[e["source"]], by_id[e["target"]]) for e in spec["edges"]
-            if e["kind"] == "feedback"]
+    back = [(a, b) for a, b, kind in arrows(spec, lower=True) if kind == "feedback"]
     assert back and back[0][0] == "state update"
 
 
@@ -384,8 +386,7 @@ def test_a_group_named_after_a_module_draws_that_module_around_its_parts() -> No
     inside = {n["label"]: groups.get(n["group"]) for n in spec["nodes"]}
     assert "Signal Tokenizer" not in inside
     assert inside["Temporal Tokenizer"] == inside["Spatial Tokenizer"] == "Signal Tokenizer"
-    by_id = {n["id"]: n["label"] for n in spec["nodes"]}
-    flow = {(by_id[e["source"]], by_id[e["target"]]) for e in spec["edges"]}
+    flow = {(a, b) for a, b, _ in arrows(spec)}
     assert ("Signal Filter", "Temporal Tokenizer") in flow
     assert all(list(groups.values()).count(label) == 1 for label in groups.values())
     sizes = [sum(n["group"] == g for n in spec["nodes"]) for g in groups]
@@ -403,8 +404,7 @@ def test_a_block_s_parts_run_before_what_follows_it_when_the_caption_names_only_
     caption = ("After the Signal Filter, the Signal Tokenizer encodes the signals. The Sparse "
                "Attention then captures dependencies.")
     spec = plan(text, caption)
-    by_id = {n["id"]: n["label"] for n in spec["nodes"]}
-    flow = [(by_id[e["source"]], by_id[e["target"]], e["kind"]) for e in spec["edges"]]
+    flow = arrows(spec)
     assert ("Spatial Tokenizer", "Sparse Attention", "data") in flow
     assert all(kind == "data" for _, _, kind in flow)
     assert labels(spec).index("spatial tokenizer") < labels(spec).index("sparse attention")
