@@ -20,6 +20,10 @@ SHORT = 12  # sentences: a text this short names its inputs and outputs once
 Edge = tuple[str, str, str]  # source key, target key, kind
 
 _CLAUSE = re.compile(r";|,\s*(?:and|but|while|whereas)\b")
+_INTO = re.compile(r"\s*(?:in)?to\s+(?:the\s+|a\s+|an\s+)?", re.I)  # "A maps X to Y": Y from A
+# "combines the visual features and the geometric features": the next item of a list
+_LISTED = re.compile(r"\s*(?:,|and|or|as well as|&|,\s*(?:and|or))\s+(?:the\s+|a\s+|an\s+|its\s+)?",
+                     re.I)
 _PASSIVE_PROCESS = re.compile(r"\b(?:(?:processed|encoded|mapped|consumed|embedded|transformed|"
                               r"converted|handled|analy[sz]ed)\s+(?:by|to|into|through)|"
                               r"(?:fed|passed|sent|forwarded|routed)\s+(?:to|into|through))\b")
@@ -31,6 +35,7 @@ _PASSIVE_PRODUCT = re.compile(r"\b(?:produced|generated|output|returned|predicte
 _PRODUCE = re.compile(r"\b(?:produc|generat|outputs?\b|yield|returns?\b|predicts?\b|emits?\b|"
                       r"creat|construct|results? in|leads? to|obtain|extract)")
 _PROCESS = re.compile(r"\b(?:process(?:es)?|maps?|encodes?|takes?|receives?|consumes?|"
+                      r"combines|fuses|merges|aggregates|concatenates|integrates|"
                       r"reads?|embeds?|transforms?|converts?|compress(?:es)?|tokeniz(?:es)?|"
                       r"analy[sz]es?|attends? to|operates? on|uses?|leverages?|queries|"
                       r"applies)\b")
@@ -47,6 +52,10 @@ _HANDED = re.compile(r"\s*(?:(?:is|are)\s+)?(?:then\s+)?(?:(?:passed|fed|sent|pr
 # "A (... from demonstrations) to create B": whatever came before, the purpose makes B of A
 _TO_MAKE = re.compile(r"\bto\s+(?:create|generate|produce|build|construct|form|yield)\s+"
                       r"(?:the\s+|a\s+|an\s+)?$", re.I)
+# "A encodes the depth map into B": what A turns something into comes from A
+_TURNS_INTO = re.compile(r"^\s*(?:maps?|encodes?|transforms?|converts?|projects?|compress(?:es)?|"
+                         r"embeds?|turns?|decomposes?|splits?|tokeniz(?:es)?)\s+(?:[\w-]+\s+){0,4}"
+                         r"(?:in)?to\s+(?:the\s+|a\s+|an\s+)?$", re.I)
 # "After EEG preprocessing, the CST module encodes ...": the first, then the second
 _AFTER = re.compile(r"^\s*(?:after|following|once)\s+(?:the\s+|a\s+|an\s+)?$", re.I)
 _AFTER_COMMA = re.compile(r"^\s*(?:process|step|stage|phase)?\s*,\s*(?:the\s+|a\s+|an\s+)?$",
@@ -137,22 +146,38 @@ def _flows(order: list[Term], sentences: list[Sentence]) -> list[tuple[str, str,
             if into and into[0] != before[-1]:  # from what it made, not what it consumed
                 flows.append((before[-1], into[0], s))
         source = None  # where the flow stands: "A checks X and returns Y" -> Y comes from A
+        hub = None  # "B combines X and Y": each item listed after the verb flows into B
         for i, ((a_start, a_end, a), (b_start, _, b)) in enumerate(zip(spans, spans[1:])):
             between = text[a_end:b_start]
+            if hub and _next_item(between, hub[2]):
+                flows.append((b, hub[0], s) if hub[1] < 0 else (hub[0], b, s))
+                hub = (*hub[:2], hub[2] + between)
+                continue
             way = 0 if len(between) > 100 or _CLAUSE.search(between) else _direction(between)
             if _AFTER_COMMA.match(between) and _AFTER.match(text[:a_start]):
                 way = 1
             elif _BY_MEANS.match(between) and _UPDATES.search(text[:a_start]):
                 way = -1
+            hub = None
             if way > 0:
-                flows.append((source if source and _PRODUCE.search(between) else a, b, s))
+                made = _PRODUCE.search(between) or _INTO.fullmatch(between)  # "maps X to Y"
+                flows.append((source if source and made else a, b, s))
+                hub = (flows[-1][0], 1, "") if _PRODUCE.search(between) else None
                 source = None
             elif way < 0:
                 flows.append((b, a, s))
+                hub = (a, -1, "") if _PROCESS.search(between) else None
                 source = a
             elif source is None and not between.lstrip().startswith(","):
                 source = a  # the subject: "A checks X" (not the "Given X," before it)
     return flows + _ordinal_steps(by_sentence, roles, sentences)
+
+
+def _next_item(between: str, listed: str) -> bool:
+    """Whether `between` goes on to the next item of a list ('X and Y', 'X, Y'); a comma before
+    'and' ends a clause unless the list already had a comma ('X, Y, and Z')."""
+    return bool(_LISTED.fullmatch(between)) and not (
+        _CLAUSE.search(between) and "," not in listed)
 
 
 def _ordinal_steps(by_sentence: dict[int, list[tuple[int, int, str]]], roles: dict[str, str],
@@ -175,7 +200,7 @@ def _ordinal_steps(by_sentence: dict[int, list[tuple[int, int, str]]], roles: di
 
 def _direction(between: str) -> int:
     """+1 when the text says the first phrase flows into the second, -1 for the reverse."""
-    if _HANDED.fullmatch(between) or _TO_MAKE.search(between):
+    if _HANDED.fullmatch(between) or _TO_MAKE.search(between) or _TURNS_INTO.search(between):
         return 1
     if _PASSIVE_PROCESS.search(between):
         return 1

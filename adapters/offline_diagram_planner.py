@@ -53,6 +53,14 @@ _PHASE_WORDS = (
                              r"推理(?:时|阶段|过程|中)|测试(?:时|阶段)", re.I)))
 _PHASE_TITLES = (("Training", re.compile(r"train|训练", re.I)),
                  ("Inference", re.compile(r"inference|test|推理|测试", re.I)))
+_PANEL = re.compile(r"(?:^|(?<=\s))(?:\((?:[a-h]|[ivx]{1,3}|\d)\)|(?:[a-hA-H]|\d)\))\s+")
+# A panel's title ends at a colon, a full stop, "with ...", "showing ...", or a comma before the
+# next panel: "(a) Rollout & Lookahead, (b) Value Estimation combining Advantage, ..."
+_PANEL_TITLE = re.compile(r"^(?:(?:the|a|an)\s+)?([^,.:;()]+?)\s*(?:[:.;]|$|,\s*(?:and\s+)?"
+                          r"(?=\(?[a-hA-H\divx]{1,3}\)\s)|\s+(?=(?:with|showing|combining|"
+                          r"including|using|to|for|via)\b))", re.I)
+_NOT_TITLE = re.compile(r"^(?:in|during|at|for|after|before|when|we|our|it|this|these|each|"
+                        r"given|here)\b", re.I)
 
 
 class OfflineDiagramPlanner(DiagramPlanner):
@@ -70,7 +78,7 @@ class OfflineDiagramPlanner(DiagramPlanner):
         archetype, slots = _fitting(references, terms)
         skeleton = archetype["skeleton"] if archetype else {}
         order = _ordered(terms, slots)
-        groups, member = _groups(order, sentences, skeleton)
+        groups, member = _groups(order, sentences, skeleton, len(lead))
         order = _parts_after_block(order, member)
         order, edges = _contracted(*flow_edges(order, sentences, slots, skeleton), member)
         groups, member = _along_the_flow(groups, member, order)
@@ -187,12 +195,15 @@ def _role(t: Term, slots: dict[str, int], skeleton: dict[str, Any]) -> str:
 
 # -- groups -----------------------------------------------------------------------------
 
-def _groups(order: list[Term], sentences: list[Sentence], skeleton: dict[str, Any]
-            ) -> tuple[list[str], dict[str, str]]:
-    """Group labels and node key -> label: training / inference when the text splits them,
-    else the text's named sections, else the skeleton's sub-systems."""
-    for split in (_part_groups, _phase_groups, _section_groups, _skeleton_groups):
-        member = split(order, sentences, skeleton)
+def _groups(order: list[Term], sentences: list[Sentence], skeleton: dict[str, Any],
+            lead: int) -> tuple[list[str], dict[str, str]]:
+    """Group labels and node key -> label: a block around the parts the text gives it, else
+    the caption's titled panels (its first `lead` sentences), else training / inference when
+    the text splits them, else the text's named sections, else the skeleton's sub-systems."""
+    for split in (_part_groups, _panel_groups, _phase_groups, _section_groups,
+                  _skeleton_groups):
+        member = split(order, sentences[:lead] if split is _panel_groups else sentences,
+                       skeleton)
         if split is not _phase_groups:
             member = _sizable(member, order)
         labels = list(dict.fromkeys(member.values()))
@@ -315,6 +326,33 @@ def _part_groups(order: list[Term], sentences: list[Sentence], _: Any) -> dict[s
                     member.setdefault(t.key, label)
             member.setdefault(block.key, label)
     return member
+
+
+def _panel_groups(order: list[Term], sentences: list[Sentence], _: Any) -> dict[str, str]:
+    """The caption's titled panels ('(a) Rollout & Lookahead, (b) Value Estimation combining
+    Advantage, Step-level Variance, ...'), each around the components it names: the figure's
+    author divided it so. A panel told as a sentence ('(a) AR Order confronts ...') has no
+    title to label a group with."""
+    marks = [(s, m) for s, sentence in enumerate(sentences) if not sentence.heading or s == 0
+             for m in _PANEL.finditer(sentence.text)]
+    member: dict[str, str] = {}
+    for (s, mark), after in zip(marks, [*marks[1:], None]):
+        title = _PANEL_TITLE.match(sentences[s].text[mark.end():])
+        words = title[1].split() if title else []
+        if not 1 <= len(words) <= 5 or _NOT_TITLE.match(title[1]) or all(
+                w.lower() in GENERIC | STOPWORDS for w in words):
+            continue
+        start, end = (s, mark.end()), (after[0], after[1].start()) if after else (s + 1, 0)
+        told = " ".join(sentences[i].text[start[1] if i == s else 0:end[1] if i == end[0]
+                                          else None] for i in range(s, end[0] + (end[1] > 0)))
+        said = {w.lower() for w in re.findall(r"[\w-]+", told)} - GENERIC - STOPWORDS
+        label = title[1][0].upper() + title[1][1:]
+        for t in order:
+            if t.role in ("input", "output"):
+                continue  # they bracket the panels' work
+            if any(start <= c[:2] < end for c in t.cues) or set(t.key.split()) & said:
+                member.setdefault(t.key, label)
+    return member if len(set(member.values())) >= 2 else {}  # one titled panel divides nothing
 
 
 def _phase_groups(order: list[Term], sentences: list[Sentence], _: Any) -> dict[str, str]:

@@ -393,6 +393,35 @@ def test_a_group_named_after_a_module_draws_that_module_around_its_parts() -> No
     assert all(size >= 2 for size in sizes)
 
 
+FUSION = ("The image encoder encodes the input image into visual features. The depth encoder "
+          "encodes the depth map into geometric features. The fusion module combines the visual "
+          "features and the geometric features. The classifier head predicts the scene label "
+          "from the fused features.")
+
+
+@pytest.mark.parametrize("caption, panels", [
+    ("Overview. (a) Feature Encoding with the image encoder and the depth encoder. "
+     "(b) Fusion and Prediction: the fusion module and the classifier head.",
+     {"Image Encoder": "Feature Encoding", "Depth Encoder": "Feature Encoding",
+      "Fusion Module": "Fusion and Prediction", "Classifier Head": "Fusion and Prediction"}),
+    ("Overview. (a) The image encoder and the depth encoder map the inputs. "  # no titles
+     "(b) The fusion module and the classifier head predict the label.", {}),
+])
+def test_the_caption_s_titled_panels_group_what_they_name(caption: str,
+                                                          panels: dict[str, str]) -> None:
+    spec = plan(FUSION, caption)
+    groups = {g["id"]: g["label"] for g in spec["groups"]}
+    inside = {n["label"]: groups[n["group"]] for n in spec["nodes"] if n.get("group")}
+    assert inside == panels
+
+
+def test_each_item_a_verb_lists_flows_and_what_a_module_encodes_a_thing_into_comes_from_it(
+        ) -> None:
+    flow = {(a, b) for a, b, _ in arrows(plan(FUSION, "Overview. Image and depth encoders."))}
+    assert {("Image Encoder", "Visual Features"), ("Depth Encoder", "Geometric Features"),
+            ("Visual Features", "Fusion Module"), ("Geometric Features", "Fusion Module")} <= flow
+
+
 def test_a_block_s_parts_run_before_what_follows_it_when_the_caption_names_only_the_block(
         ) -> None:
     text = ("# Preprocessing\n\nThe raw signals are cleaned by the Signal Filter. Our model "
