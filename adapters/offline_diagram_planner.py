@@ -38,6 +38,7 @@ EXTRA = 2        # ...and the text adds at most this many of its own
 MAX_GROUPS = 4
 RANK = {"input": 0, "output": 2, "loss": 3}
 
+_LEADING_FILLER = re.compile(r"^(?:(?:the|a|an|our|proposed)\s+)+", re.I)
 _PARENTHESES = re.compile(r"\s*\([^()]*\)")
 _ARTICLE = re.compile(r"^(?:the|a|an) ")
 _HAS_PARTS = re.compile(r"\b(?:each|every)\s+(\w+)\s+(?:has|contains|consists of|comprises|"
@@ -94,6 +95,13 @@ class OfflineDiagramPlanner(DiagramPlanner):
             direction="TB" if stacked else (archetype or {}).get("direction", "LR"),
             notes=[f"Its layout follows the {archetype['name'].lower()} reference."]
             if archetype else [])
+
+
+def _titled(label: str) -> str:
+    """A group's label without the article or the 'proposed' its heading may start with ('The
+    Proposed Masking Strategy' -> 'Masking Strategy')."""
+    bare = _LEADING_FILLER.sub("", label)
+    return bare[:1].upper() + bare[1:] if bare else label
 
 
 def _chosen(terms: list[Term], short: bool,
@@ -204,6 +212,7 @@ def _groups(order: list[Term], sentences: list[Sentence], skeleton: dict[str, An
                   _skeleton_groups):
         member = split(order, sentences[:lead] if split is _panel_groups else sentences,
                        skeleton)
+        member = {key: _titled(label) for key, label in member.items()}
         if split is not _phase_groups:
             member = _sizable(member, order)
         labels = list(dict.fromkeys(member.values()))

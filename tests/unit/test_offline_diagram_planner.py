@@ -422,6 +422,16 @@ def test_each_item_a_verb_lists_flows_and_what_a_module_encodes_a_thing_into_com
             ("Visual Features", "Fusion Module"), ("Geometric Features", "Fusion Module")} <= flow
 
 
+def test_a_group_label_drops_its_heading_s_article_and_proposed_and_shows_its_namesake(
+        ) -> None:
+    spec = plan("# The Proposed Encoding Stage\n\nThe image encoder encodes the input image "
+                "into visual tokens. The token mixer mixes the visual tokens.\n\n# The Decoding "
+                "Stage\n\nThe mask decoder reads the mixed tokens. The mask head predicts the "
+                "output mask.")
+    assert [g["label"] for g in spec["groups"]] == ["Encoding Stage", "Decoding Stage"]
+    assert "encoding stage" not in labels(spec)
+
+
 def test_a_block_s_parts_run_before_what_follows_it_when_the_caption_names_only_the_block(
         ) -> None:
     text = ("# Preprocessing\n\nThe raw signals are cleaned by the Signal Filter. Our model "
@@ -461,7 +471,7 @@ def test_a_group_named_with_an_article_and_a_qualifier_still_draws_its_namesake(
     groups = {g["id"]: g["label"] for g in spec["groups"]}
     inside = {n["label"]: groups.get(n["group"]) for n in spec["nodes"]}
     assert "Signal Tokenizer" not in inside
-    assert inside["Temporal Tokenizer"] == "The Signal Tokenizer with Learned Filters"
+    assert inside["Temporal Tokenizer"] == "Signal Tokenizer with Learned Filters"
     assert "Cross-Layer Memory Smoothing" in inside and "Cross-Layer Smoothing" not in inside
 
 
