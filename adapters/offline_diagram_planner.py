@@ -402,8 +402,10 @@ def _section_groups(order: list[Term], sentences: list[Sentence], _: Any) -> dic
 
 
 def _named_section(heading: str) -> bool:
+    """A heading that names a part of the method: not only generic words, and not the whole
+    ('Overall StructMAE Architecture', 'Overview')."""
     words = [w.lower().strip("?:,.") for w in heading.split()]
-    return 0 < len(words) <= 6 and any(
+    return 0 < len(words) <= 6 and not {"overall", "overview"} & set(words) and any(
         w not in GENERIC and w not in STOPWORDS and w.rstrip("s") not in GENERIC for w in words)
 
 

@@ -432,6 +432,14 @@ def test_a_group_label_drops_its_heading_s_article_and_proposed_and_shows_its_na
     assert "encoding stage" not in labels(spec)
 
 
+def test_a_section_on_the_overall_architecture_is_the_whole_figure_not_a_group() -> None:
+    spec = plan("# Overall SegNet Architecture\n\nThe image encoder encodes the input image "
+                "into visual tokens. The token mixer mixes the visual tokens.\n\n# Mask "
+                "Decoding\n\nThe mask decoder reads the mixed tokens. The mask head predicts "
+                "the output mask.")
+    assert [g["label"] for g in spec["groups"]] == ["Mask Decoding"]
+
+
 def test_a_block_s_parts_run_before_what_follows_it_when_the_caption_names_only_the_block(
         ) -> None:
     text = ("# Preprocessing\n\nThe raw signals are cleaned by the Signal Filter. Our model "
