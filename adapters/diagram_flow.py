@@ -217,7 +217,8 @@ def _link_unreached(edges: list[Edge], order: list[Term], slots: dict[str, int],
                     skeleton: dict[str, Any]) -> None:
     """Reading order feeds each node the text gave no source; siblings of a parallel slot
     fan out from the node before them and into the node after them."""
-    keys = [t.key for t in order]
+    also = [t.key for t in order if t.role == "input"][1:]  # a second input starts a branch
+    keys = [t.key for t in order if t.key not in also]
     parallel = {k for k in keys if k in slots and skeleton["slots"][slots[k]].get("parallel")}
     for i, k in enumerate(keys[1:], 1):
         sources = _previous(keys, i, parallel)
@@ -228,7 +229,19 @@ def _link_unreached(edges: list[Edge], order: list[Term], slots: dict[str, int],
     for k, after in zip(keys, keys[1:]):
         if k not in ends | parallel and not any(s == k for s, _, _ in edges):
             add_edge(edges, k, after)  # no dead end before the output
-    _connect(edges, keys)
+    for t in order:
+        if t.key in also and not any(s == t.key for s, _, _ in edges):
+            add_edge(edges, t.key, _beside(t, order))
+    _connect(edges, [t.key for t in order])
+
+
+def _beside(given: Term, order: list[Term]) -> str:
+    """Where an input the text gives no flow for goes: the first step a sentence names
+    with it, else the first step."""
+    steps = [t for t in order if t.role != "input"]
+    told = {s for s, _, _ in given.spans + given.cues}
+    return next((t for t in steps if any(s in told for s, _, _ in t.spans + t.cues)),
+                steps[0]).key
 
 
 def _previous(keys: list[str], i: int, parallel: set[str]) -> list[str]:

@@ -83,6 +83,7 @@ class OfflineDiagramPlanner(DiagramPlanner):
         order = _parts_after_block(order, member)
         order, edges = _contracted(*flow_edges(order, sentences, slots, skeleton), member)
         groups, member = _along_the_flow(groups, member, order)
+        order = _inputs_at_their_steps(order, edges, member)
         ids = {t.key: f"n{i + 1}" for i, t in enumerate(order)}
         gids = {label: f"g{i + 1}" for i, label in enumerate(groups)}
         nodes = [node(ids[t.key], t.label, _role(t, slots, skeleton),
@@ -120,20 +121,24 @@ def _chosen(terms: list[Term], short: bool,
     closed = len(chain) >= CAPTION_LED and all(
         any(c[0] == at and start <= c[1] < end for t in distinct for c in t.cues)
         for at, start, end in chain[:-1])
-    ends = []
+    ends, second = [], None
     for role, cues, pick in (("input", ("input",), min), ("output", ("output", "final"), max)):
         fit = [t for t in distinct if t.role == role and (not closed or t.cues) and (
             short or len(t.spans) >= 2 or any(c in t.key.split() for c in cues)
             or t.declared == role or t.cues)]
         declared = [t for t in fit if t.declared == role]  # "Output: Humanized text"
         ends.append(pick(declared or fit, key=lambda t: t.first) if fit else None)
-    cued = sum(bool(t.cues) for t in distinct if t not in ends)
+        if role == "input":  # a second input as plain as the first: declared, or captioned
+            second = min((t for t in fit if t is not ends[0] and (
+                t.declared == role or t.cues and len(t.spans) >= 2)),
+                key=lambda t: t.first, default=None)
+    cued = sum(bool(t.cues) for t in distinct if t not in (*ends, second))
     room = MAX_MIDDLE if cued < CAPTION_LED else min(MAX_MIDDLE, cued + (0 if closed else EXTRA))
-    middle = [t for t in distinct if t not in ends][:room]
+    middle = [t for t in distinct if t not in (*ends, second)][:room]
     for t in middle:
         if t.role in ("input", "output"):
             t.roles = Counter({"data": 1})
-    return [t for t in (ends[0], *middle, ends[1]) if t] if middle else []
+    return [t for t in (ends[0], second, *middle, ends[1]) if t] if middle else []
 
 
 def _chain_steps(caption: list[Sentence]) -> list[tuple[int, int, int]]:
@@ -307,6 +312,22 @@ def _along_the_flow(groups: list[str], member: dict[str, str], order: list[Term]
         if label in phases or at and max(at) - min(at) + 1 <= len(at) + 1:
             kept.append(label)
     return kept, {k: g for k, g in member.items() if g in kept}
+
+
+def _inputs_at_their_steps(order: list[Term], edges: list[Edge], member: dict[str, str]
+                           ) -> list[Term]:
+    """A second input just before the first step it feeds (before that step's group), where
+    a wrapped row puts it beside that step rather than across the figure."""
+    for t in [t for t in order if t.role == "input"][1:]:
+        fed = {b for a, b, _ in edges if a == t.key}
+        rest = [u for u in order if u is not t]
+        at = next((i for i, u in enumerate(rest) if u.key in fed), None)
+        if at is not None:
+            group = member.get(rest[at].key)
+            at = next(i for i, u in enumerate(rest) if u.key in fed or group and member.get(
+                u.key) == group)
+            order = rest[:at] + [t] + rest[at:]
+    return order
 
 
 def _term(order: list[Term], key: str) -> Term:

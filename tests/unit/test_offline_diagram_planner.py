@@ -422,6 +422,22 @@ def test_each_item_a_verb_lists_flows_and_what_a_module_encodes_a_thing_into_com
             ("Visual Features", "Fusion Module"), ("Geometric Features", "Fusion Module")} <= flow
 
 
+def test_a_second_input_the_caption_names_starts_its_own_branch() -> None:
+    text = ("The image encoder encodes the input image into visual features. The text encoder "
+            "encodes the question into text features. The fusion module combines the visual "
+            "features and the text features. The answer head predicts the answer from the "
+            "fused features. Each question is a short sentence about the input image.")
+    spec = plan(text, "Overview: the input image and the question are encoded and fused.")
+    roles = {n["label"]: n["role"] for n in spec["nodes"]}
+    assert roles["Input Image"] == roles["Question"] == "input"
+    flow = {(a, b) for a, b, _ in arrows(spec)}
+    assert {("Input Image", "Image Encoder"), ("Question", "Text Encoder"),
+            ("Visual Features", "Fusion Module"), ("Text Features", "Fusion Module")} <= flow
+    assert not any("Question" in pair and "Input Image" in pair for pair in flow)
+    drawn = list(roles)
+    assert drawn.index("Text Encoder") - drawn.index("Question") == 1  # beside its step
+
+
 def test_a_group_label_drops_its_heading_s_article_and_proposed_and_shows_its_namesake(
         ) -> None:
     spec = plan("# The Proposed Encoding Stage\n\nThe image encoder encodes the input image "
