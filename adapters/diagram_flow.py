@@ -29,13 +29,14 @@ _PASSIVE_PROCESS = re.compile(r"\b(?:(?:processed|encoded|mapped|consumed|embedd
                               r"(?:fed|passed|sent|forwarded|routed)\s+(?:to|into|through))\b")
 _PASSIVE_PRODUCT = re.compile(r"\b(?:produced|generated|output|returned|predicted|created|"
                               r"computed|obtained|extracted|derived|provided|retrieved|"
-                              r"initiali[sz]ed|updated|optimi[sz]ed|supervised|guided)\s+"
-                              r"(?:by|from|with)\b|\b(?:fed|supplied|driven)\s+by\b|\bfrom\b|"
+                              r"initiali[sz]ed|updated|optimi[sz]ed|supervised|guided|trained)\s+"
+                              r"(?:by|from|with|via)\b|\b(?:fed|supplied|driven)\s+by\b|\bfrom\b|"
                               r"\bbased on\b|\bconditioned on\b")
 _PRODUCE = re.compile(r"\b(?:produc|generat|outputs?\b|yield|returns?\b|predicts?\b|emits?\b|"
-                      r"creat|construct|results? in|leads? to|obtain|extract)")
+                      r"creat|construct|results? in|leads? to|obtain|extract|synthesiz|"
+                      r"assigns?\b|provides?\b)")
 _PROCESS = re.compile(r"\b(?:process(?:es)?|maps?|encodes?|takes?|receives?|consumes?|"
-                      r"combines|fuses|merges|aggregates|concatenates|integrates|"
+                      r"combines|fuses|merges|aggregates|concatenates|integrates|adapts|"
                       r"reads?|embeds?|transforms?|converts?|compress(?:es)?|tokeniz(?:es)?|"
                       r"analy[sz]es?|attends? to|operates? on|uses?|leverages?|queries|"
                       r"applies)\b")
@@ -46,11 +47,12 @@ _CARRIED = re.compile(r"(?:these|this|the resulting|the obtained|its|their|the)\
                       r"results?|vectors?)\s+(?:is|are)\s+(?:then\s+|further\s+|subsequently\s+)?"
                       r"(?:fed|passed|sent|forwarded|routed|given|input)\s+(?:in)?to\b", re.I)
 # "A (is passed) to the B", "A to train B": A into B
-_HANDED = re.compile(r"\s*(?:(?:is|are)\s+)?(?:then\s+)?(?:(?:passed|fed|sent|provided|given|"
+_HANDED = re.compile(r"\s*\)?\s*(?:(?:is|are)\s+)?(?:then\s+)?(?:(?:passed|fed|sent|provided|given|"
                      r"forwarded|routed|returned)\s+)?to(?:\s+(?:train|optimi[sz]e|update|"
                      r"supervise|guide|condition|fine-tune))?(?:\s+(?:the|a|an))?\s*", re.I)
 # "A (... from demonstrations) to create B": whatever came before, the purpose makes B of A
-_TO_MAKE = re.compile(r"\bto\s+(?:create|generate|produce|build|construct|form|yield)\s+"
+_TO_MAKE = re.compile(r"\bto\s+(?:create|generate|produce|build|construct|form|yield|learn|"
+                      r"obtain|extract|compute|predict)\s+"
                       r"(?:the\s+|a\s+|an\s+)?$", re.I)
 # "A encodes the depth map into B": what A turns something into comes from A
 _TURNS_INTO = re.compile(r"^\s*(?:maps?|encodes?|transforms?|converts?|projects?|compress(?:es)?|"

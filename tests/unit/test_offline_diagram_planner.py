@@ -171,6 +171,22 @@ MIXER_FLOW = ["input image", "patch tokenizer", "token mixer", "class scores"]
     ("The Token Mixer outputs the class scores. Training updates the Token Mixer via the Patch "
      "Tokenizer. The Patch Tokenizer reads the input image.",
      MIXER_FLOW),
+    # "B is trained via A"
+    ("The Token Mixer outputs the class scores. The Token Mixer is trained via the Patch "
+     "Tokenizer. The Patch Tokenizer reads the input image.",
+     MIXER_FLOW),
+    # "A (acronym) to train the B"
+    ("The Token Mixer outputs the class scores. We use the Patch Tokenizer (PT) to train the "
+     "Token Mixer. The Patch Tokenizer reads the input image.",
+     MIXER_FLOW),
+    # "A provides B" (or synthesizes, assigns)
+    ("The Token Mixer outputs the class scores. The Patch Tokenizer provides the Token Mixer. "
+     "The Patch Tokenizer reads the input image.",
+     MIXER_FLOW),
+    # "A operates on ... to learn B"
+    ("The Token Mixer outputs the class scores. The Patch Tokenizer operates on each patch to "
+     "learn the Token Mixer. The Patch Tokenizer reads the input image.",
+     MIXER_FLOW),
 ])
 def test_stated_flows_order_the_nodes_where_the_text_tells_them_late(
         text: str, expected: list[str]) -> None:
