@@ -38,6 +38,7 @@ EXTRA = 2        # ...and the text adds at most this many of its own
 MAX_GROUPS = 4
 RANK = {"input": 0, "output": 2, "loss": 3}
 
+_QUOTES = re.compile(r"[\"“”]|(?<!\w)['‘’]|['‘’](?!\w)")  # not the apostrophe in "GRIFFIN’s"
 _LEADING_FILLER = re.compile(r"^(?:(?:the|a|an|our|proposed)\s+)+", re.I)
 _PARENTHESES = re.compile(r"\s*\([^()]*\)")
 _ARTICLE = re.compile(r"^(?:the|a|an) ")
@@ -100,8 +101,8 @@ class OfflineDiagramPlanner(DiagramPlanner):
 
 def _titled(label: str) -> str:
     """A group's label without the article or the 'proposed' its heading may start with ('The
-    Proposed Masking Strategy' -> 'Masking Strategy')."""
-    bare = _LEADING_FILLER.sub("", label)
+    Proposed Masking Strategy' -> 'Masking Strategy'), nor quotes ('“Just GRPO” for ...')."""
+    bare = _LEADING_FILLER.sub("", _QUOTES.sub("", label))
     return bare[:1].upper() + bare[1:] if bare else label
 
 

@@ -454,10 +454,10 @@ def test_a_second_input_the_caption_names_starts_its_own_branch() -> None:
     assert drawn.index("Text Encoder") - drawn.index("Question") == 1  # beside its step
 
 
-def test_a_group_label_drops_its_heading_s_article_and_proposed_and_shows_its_namesake(
+def test_a_group_label_drops_its_heading_s_article_proposed_and_quotes_and_shows_its_namesake(
         ) -> None:
     spec = plan("# The Proposed Encoding Stage\n\nThe image encoder encodes the input image "
-                "into visual tokens. The token mixer mixes the visual tokens.\n\n# The Decoding "
+                "into visual tokens. The token mixer mixes the visual tokens.\n\n# The “Decoding” "
                 "Stage\n\nThe mask decoder reads the mixed tokens. The mask head predicts the "
                 "output mask.")
     assert [g["label"] for g in spec["groups"]] == ["Encoding Stage", "Decoding Stage"]
