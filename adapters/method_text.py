@@ -386,7 +386,17 @@ def _verb(tokens: list[re.Match[str]], t: int, text: str, qualified: bool) -> bo
     following = tokens[t + 1][0]
     if not following.islower() or following in _NOT_OBJECT:
         return False
-    return word in ("outputs", "returns", "answers") or qualified
+    return word in ("outputs", "returns", "answers") or qualified or _second_verb(tokens, t)
+
+
+def _second_verb(tokens: list[re.Match[str]], t: int) -> bool:
+    """'extracts and stores multi-dimensional patterns': after a verb and 'and', a plural head
+    with an object is a verb too."""
+    if t < 2 or tokens[t - 1][0] != "and":
+        return False
+    before = tokens[t - 2][0]
+    return before.islower() and before.endswith("s") and not before.endswith("ss") \
+        and _head(before) not in HEADS and singular(before) != before
 
 
 def _adjacent_to(tokens: list[re.Match[str]], t: int, text: str) -> bool:

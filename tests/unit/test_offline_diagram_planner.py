@@ -562,6 +562,14 @@ def test_an_adjective_or_a_bare_generic_word_is_no_component() -> None:
     assert "token-enhanced head" in drawn
 
 
+def test_a_verb_after_a_verb_and_and_is_no_component() -> None:
+    text = ("The pattern extractor decomposes the input graph into subgraphs. It extracts and "
+            "stores multi-dimensional patterns in the pattern library. The retriever reads the "
+            "pattern library and returns the predictions.")
+    drawn = labels(plan(text))
+    assert "stores" not in drawn and "pattern library" in drawn
+
+
 def test_a_heading_drops_the_connector_its_math_left_hanging() -> None:
     sentences = parse("3.2 WATERMARK EMBEDDING $g_{\\sigma}$ AND $f_{\\mu}$\n\nThe embedder works.")
     assert sentences[0].section == "Watermark Embedding"
