@@ -42,6 +42,7 @@ _EXAMPLE = re.compile(r"\b(?:such as|e\.g\.,?|for (?:example|instance),?|includi
 _SERVED = re.compile(r"\bfor\s+(?:the\s+|a\s+|an\s+)?$", re.I)  # "a large model for high-..."
 _DECLARED = re.compile(r"\b(Input|Output)s?\s*:\s*(?:[\w-]+\s+){0,3}?(?:[\w-]+\s*,\s*)?$")
 # "Real-World Experimental Results": how the method was measured, not what it is made of
+_APPLIED = re.compile(r"\([^()\s]{1,8}(?:,\s*[^()\s]{1,8})*\)")  # "FR(vi)", "f(x, y)"
 _EVALUATION = frozenset({"experimental", "experiment", "evaluation", "benchmark", "ablation"})
 _ADJECTIVE = re.compile(r"[a-z](?:able|ible|aware|based|guided|driven|free|agnostic|specific|"
                         r"wise)$")  # "Token-Alignable" qualifies a component, it is none
@@ -148,6 +149,7 @@ def components(sentences: list[Sentence], lead: int) -> list[Term]:
             and (t.cues or not _aside(t, sentences))
             and (t.cues or not _only_after(_SERVED, t, sentences))
             and (t.cues or not _only_after(_EXAMPLE, t, sentences))
+            and (t.long or not _function_only(t, sentences))
             and not (" " not in t.label and _ADJECTIVE.search(t.label.lower()))
             and not _EVALUATION & set(t.key.split())]
 
@@ -191,6 +193,13 @@ def _only_after(words: re.Pattern[str], t: Term, sentences: list[Sentence]) -> b
     Cauchy-Schwarz inequality'), what a part is for or may meet, not a part."""
     return all(words.search(sentences[s].text[:start]) for s, start, _ in t.spans
                if not sentences[s].aside)
+
+
+def _function_only(t: Term, sentences: list[Sentence]) -> bool:
+    """Whether the text writes `t`'s acronym only as a function of a variable ('FR(vi) = ...'):
+    math, unless an acronym it defines for a long form ('GCC(w)', Global Causal Contribution)."""
+    written = [(s, end) for s, start, end in t.spans if sentences[s].text[start:end].isupper()]
+    return bool(written) and all(_APPLIED.match(sentences[s].text[end:]) for s, end in written)
 
 
 def _aliases(defined: dict[str, str], keys: set[str], cues: set[str],

@@ -570,6 +570,15 @@ def test_a_verb_after_a_verb_and_and_is_no_component() -> None:
     assert "stores" not in drawn and "pattern library" in drawn
 
 
+def test_an_acronym_written_only_as_a_function_is_math_not_a_component() -> None:
+    text = ("The graph encoder maps the input graph to node features. We also use the "
+            "Forman-Ricci curvature of each edge, computed as FR(vi) = 1 - d(vi). The "
+            "outlier scorer reads the node features and FR(vi) and returns the outlier scores.")
+    drawn = labels(plan(text))
+    assert "fr" not in drawn and "forman-ricci" not in drawn
+    assert {"graph encoder", "outlier scorer"} <= set(drawn)
+
+
 def test_a_heading_drops_the_connector_its_math_left_hanging() -> None:
     sentences = parse("3.2 WATERMARK EMBEDDING $g_{\\sigma}$ AND $f_{\\mu}$\n\nThe embedder works.")
     assert sentences[0].section == "Watermark Embedding"
