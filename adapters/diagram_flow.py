@@ -77,9 +77,11 @@ _LOOP = re.compile(r"\b(?:until|iterativ\w*|iterat(?:e|es|ed|ion|ions)|repeats?|
 
 
 def flow_edges(order: list[Term], sentences: list[Sentence], slots: dict[str, int],
-               skeleton: dict[str, Any]) -> tuple[list[Term], list[Edge]]:
+               skeleton: dict[str, Any], siblings: frozenset[str] = frozenset()
+               ) -> tuple[list[Term], list[Edge]]:
     """The nodes in the order the stated flows give (reading order where they say nothing)
-    and the edges: a stated flow runs forward unless it closes a cycle."""
+    and the edges: a stated flow runs forward unless it closes a cycle. `siblings` (parts
+    listed side by side) run in parallel where the text states no flow among them."""
     roles = {t.key: t.role for t in order}
     read = {t.key: i for i, t in enumerate(order)}
     stated = [(a, b, s) for a, b, s in _flows(order, sentences)
@@ -93,7 +95,7 @@ def flow_edges(order: list[Term], sentences: list[Sentence], slots: dict[str, in
     edges: list[Edge] = []
     for a, b in flows:
         add_edge(edges, a, b, "data" if position[a] < position[b] else "feedback")
-    _link_unreached(edges, order, slots, skeleton)
+    _link_unreached(edges, order, slots, skeleton, siblings)
     _add_feedback(edges, order, sentences, slots, skeleton)
     return order, edges
 
@@ -216,12 +218,13 @@ def _direction(between: str) -> int:
 
 
 def _link_unreached(edges: list[Edge], order: list[Term], slots: dict[str, int],
-                    skeleton: dict[str, Any]) -> None:
+                    skeleton: dict[str, Any], siblings: frozenset[str] = frozenset()) -> None:
     """Reading order feeds each node the text gave no source; siblings of a parallel slot
     fan out from the node before them and into the node after them."""
     also = [t.key for t in order if t.role == "input"][1:]  # a second input starts a branch
     keys = [t.key for t in order if t.key not in also]
-    parallel = {k for k in keys if k in slots and skeleton["slots"][slots[k]].get("parallel")}
+    parallel = {k for k in keys if k in siblings or k in slots
+                and skeleton["slots"][slots[k]].get("parallel")}
     for i, k in enumerate(keys[1:], 1):
         sources = _previous(keys, i, parallel)
         if not any(t == k for _, t, _ in edges) or keys[i - 1] in parallel and k not in parallel:

@@ -586,13 +586,15 @@ _ENUMERATION = re.compile(
     r"\s*:\s*(?P<body>.+)", re.I)
 _ITEM_MARKER = re.compile(r"\(?\b(?:[ivx]+|\d+|[a-z])\s*\)")
 _PARENTHESES = re.compile(r"\([^()]*\)")
+_NOT_PARTS = re.compile(r"\s*(?:e\.g|i\.e|cf|see|eq|fig|sec|\d)", re.I)
 _ITEM_CUT = re.compile(
     r"\s(?:for|that|which|to|with|via|by|in|using|where|whose|on|from|consisting|as)\s|[(:]")
 
 
 def enumerations(sentences: list[Sentence]) -> list[list[str]]:
-    """The items of lists such as 'consists of three modules: A, B and C'."""
-    found = []
+    """The items of lists such as 'consists of three modules: A, B and C', and of a block's
+    parts named in parentheses ('Graph metrics (Node Importance, Redundancy, Robustness)')."""
+    found = [items for s in sentences for items in parts_in_parentheses(s.text).values()]
     for s in sentences:
         m = _ENUMERATION.search(s.text)
         if not m:
@@ -604,6 +606,21 @@ def enumerations(sentences: list[Sentence]) -> list[list[str]]:
         items = [it for it in (_item(p, bool(m["declared"])) for p in parts) if it]
         if len(items) >= 2:
             found.append(items)
+    return found
+
+
+def parts_in_parentheses(text: str) -> dict[int, list[str]]:
+    """Where a parenthesised list of two or more names opens -> its names: 'A transformer block
+    (Attention, FFN, Add&Norm layers)'. Examples ('(e.g., math, coding)') name no parts."""
+    found = {}
+    for m in _PARENTHESES.finditer(text):
+        body = m[0][1:-1]
+        if "," not in body or _NOT_PARTS.match(body):
+            continue
+        parts = [p for p in re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+", body) if p]
+        items = [_item(p, False) for p in parts]
+        if len(items) >= 2 and all(items) and all(len(p.split()) <= 4 for p in parts):
+            found[m.start()] = items
     return found
 
 

@@ -26,6 +26,7 @@ from adapters.method_text import (
     STOPWORDS,
     Sentence,
     parse,
+    parts_in_parentheses,
     singular,
     term_key,
 )
@@ -81,8 +82,11 @@ class OfflineDiagramPlanner(DiagramPlanner):
         skeleton = archetype["skeleton"] if archetype else {}
         order = _ordered(terms, slots)
         groups, member = _groups(order, sentences, skeleton, len(lead))
-        order = _parts_after_block(order, member)
-        order, edges = _contracted(*flow_edges(order, sentences, slots, skeleton), member)
+        listed = {k for k, label in _listed_parts(order, sentences).items()
+                  if member.get(k) == label}
+        order = _together(_parts_after_block(order, member), listed, member)
+        order, edges = _contracted(*flow_edges(order, sentences, slots, skeleton,
+                                               frozenset(listed)), member)
         groups, member = _along_the_flow(groups, member, order)
         order = _inputs_at_their_steps(order, edges, member)
         ids = {t.key: f"n{i + 1}" for i, t in enumerate(order)}
@@ -274,6 +278,17 @@ def _parts_after_block(order: list[Term], member: dict[str, str]) -> list[Term]:
     return order
 
 
+def _together(order: list[Term], listed: set[str], member: dict[str, str]) -> list[Term]:
+    """The parts a block lists side by side, next to each other where most of them are."""
+    for label in dict.fromkeys(member[k] for k in listed):
+        parts = [t for t in order if t.key in listed and member[t.key] == label]
+        at = [i for i, t in enumerate(order) if t in parts][len(parts) // 2]
+        before = sum(1 for t in order[:at] if t not in parts)
+        rest = [t for t in order if t not in parts]
+        order = rest[:before] + parts + rest[before:]
+    return order
+
+
 def _contracted(order: list[Term], edges: list[Edge], member: dict[str, str]
                 ) -> tuple[list[Term], list[Edge]]:
     """Each node a group already shows gives way to the group: its parts keep their places
@@ -356,7 +371,33 @@ def _part_groups(order: list[Term], sentences: list[Sentence], _: Any) -> dict[s
                         "input", "output"):
                     member.setdefault(t.key, label)
             member.setdefault(block.key, label)
+    return {**_listed_parts(order, sentences), **member}
+
+
+def _listed_parts(order: list[Term], sentences: list[Sentence]) -> dict[str, str]:
+    """The parts a block lists in parentheses ('Graph metrics (Node Importance, Redundancy,
+    Robustness) characterize ...'), labelled with the block: its term, or else its words."""
+    member: dict[str, str] = {}
+    for index, sentence in enumerate(sentences):
+        for opened in parts_in_parentheses(sentence.text):
+            closed = sentence.text.index(")", opened)
+            said = [(span, t) for t in order for span in t.spans + t.cues if span[0] == index]
+            inside = [t for (_, start, _), t in said if opened < start < closed
+                      and t.role not in ("input", "output")]
+            block = next((t for (_, _, end), t in said if 0 <= opened - end <= 1), None)
+            label = block.label if block else _words_before(sentence.text[:opened])
+            if len(inside) >= 2 and label:
+                member.update({t.key: label for t in inside if t.key not in member})
     return member
+
+
+def _words_before(text: str) -> str:
+    """The name that ends `text` ('A transformer block' -> 'Transformer Block'), at most four
+    words after its last function word."""
+    words = text.split()[-4:]
+    stops = [i for i, w in enumerate(words) if w.lower() in STOPWORDS]
+    words = words[stops[-1] + 1:] if stops else words
+    return " ".join(w[:1].upper() + w[1:] for w in words)
 
 
 def _panel_groups(order: list[Term], sentences: list[Sentence], _: Any) -> dict[str, str]:

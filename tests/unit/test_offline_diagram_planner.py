@@ -472,6 +472,21 @@ def test_a_section_on_the_overall_architecture_is_the_whole_figure_not_a_group()
     assert [g["label"] for g in spec["groups"]] == ["Mask Decoding"]
 
 
+def test_parts_a_block_lists_in_parentheses_are_its_group_side_by_side() -> None:
+    text = ("The circuit extractor maps the language model to a concept graph. On the concept "
+            "graph we measure Node Importance, Redundancy and Robustness. Node Importance ranks "
+            "the nodes. Redundancy counts repeated paths. Robustness measures stability.")
+    spec = plan(text, "Overview. Graph metrics (Node Importance, Redundancy, Robustness) "
+                      "characterize the concept graph.")
+    groups = {g["id"]: g["label"] for g in spec["groups"]}
+    metrics = [n["label"] for n in spec["nodes"] if groups.get(n["group"]) == "Graph Metrics"]
+    assert metrics == ["Node Importance", "Redundancy", "Robustness"]
+    flow = arrows(spec)
+    assert not [(a, b) for a, b, _ in flow if a in metrics and b in metrics]
+    assert all(any(b == m for _, b, _ in flow) and any(a == m for a, _, _ in flow)
+               for m in metrics)
+
+
 def test_a_block_s_parts_run_before_what_follows_it_when_the_caption_names_only_the_block(
         ) -> None:
     text = ("# Preprocessing\n\nThe raw signals are cleaned by the Signal Filter. Our model "
