@@ -224,7 +224,7 @@ HEADS: dict[str, str] = {
     **dict.fromkeys("memory database index cache buffer bank pool store repository library"
                     .split(), "store"),
     **dict.fromkeys("""embedding feature representation token latent vector map dataset data
-        graph trajectory context score passage document""".split(), "data"),
+        graph trajectory context score passage document pair""".split(), "data"),
     **dict.fromkeys("""image text query question prompt video audio signal instruction
         observation spectrum spectra input noise""".split(), "input"),
     **dict.fromkeys("prediction answer mask response output action caption result label"

@@ -594,6 +594,12 @@ def test_an_acronym_written_only_as_a_function_is_math_not_a_component() -> None
     assert {"graph encoder", "outlier scorer"} <= set(drawn)
 
 
+def test_pairs_are_data_a_module_makes() -> None:
+    spec = plan("The proposer agent generates QA pairs. The solver agent answers the QA pairs "
+                "and returns the predictions.")
+    assert ("Proposer Agent", "QA Pairs", "data") in arrows(spec)
+
+
 def test_a_heading_drops_the_connector_its_math_left_hanging() -> None:
     sentences = parse("3.2 WATERMARK EMBEDDING $g_{\\sigma}$ AND $f_{\\mu}$\n\nThe embedder works.")
     assert sentences[0].section == "Watermark Embedding"
