@@ -58,6 +58,8 @@ _TO_MAKE = re.compile(r"\bto\s+(?:create|generate|produce|build|construct|form|y
 _TURNS_INTO = re.compile(r"^\s*(?:maps?|encodes?|transforms?|converts?|projects?|compress(?:es)?|"
                          r"embeds?|turns?|decomposes?|splits?|tokeniz(?:es)?)\s+(?:[\w-]+\s+){0,4}"
                          r"(?:in)?to\s+(?:the\s+|a\s+|an\s+)?$", re.I)
+# "A generates QA pairs, which the B attempts to solve": what B acts on flows into it
+_WHICH_THE = re.compile(r",\s*which\s+(?:the|a|an)\s+$", re.I)
 # "After EEG preprocessing, the CST module encodes ...": the first, then the second
 _AFTER = re.compile(r"^\s*(?:after|following|once)\s+(?:the\s+|a\s+|an\s+)?$", re.I)
 _AFTER_COMMA = re.compile(r"^\s*(?:process|step|stage|phase)?\s*,\s*(?:the\s+|a\s+|an\s+)?$",
@@ -204,7 +206,8 @@ def _ordinal_steps(by_sentence: dict[int, list[tuple[int, int, str]]], roles: di
 
 def _direction(between: str) -> int:
     """+1 when the text says the first phrase flows into the second, -1 for the reverse."""
-    if _HANDED.fullmatch(between) or _TO_MAKE.search(between) or _TURNS_INTO.search(between):
+    if _HANDED.fullmatch(between) or _TO_MAKE.search(between) or _TURNS_INTO.search(between) \
+            or _WHICH_THE.search(between):
         return 1
     if _PASSIVE_PROCESS.search(between):
         return 1
