@@ -9,6 +9,7 @@ graph is connected; loop words, and the archetype's skeleton, close feedback edg
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
 from adapters.diagram_terms import Term
@@ -84,9 +85,11 @@ def flow_edges(order: list[Term], sentences: list[Sentence], slots: dict[str, in
     """The nodes in the order the stated flows give (reading order where they say nothing)
     and the edges: a stated flow runs forward unless it closes a cycle. `siblings` (parts
     listed side by side) run in parallel where the text states no flow among them."""
+    found = _flows(order, sentences)
+    _made_inputs_are_data(order, found)
     roles = {t.key: t.role for t in order}
     read = {t.key: i for i, t in enumerate(order)}
-    stated = [(a, b, s) for a, b, s in _flows(order, sentences)
+    stated = [(a, b, s) for a, b, s in found
               if roles[b] != "input" and roles[a] not in ("output", "loss")
               and (roles[a], roles[b]) != ("input", "output")]
     flows = [(a, b) for a, b, _ in stated]
@@ -99,7 +102,26 @@ def flow_edges(order: list[Term], sentences: list[Sentence], slots: dict[str, in
         add_edge(edges, a, b, "data" if position[a] < position[b] else "feedback")
     _link_unreached(edges, order, slots, skeleton, siblings)
     _add_feedback(edges, order, sentences, slots, skeleton)
-    return order, edges
+    return order, _without_shortcuts(edges, order, set(flows))
+
+
+def _without_shortcuts(edges: list[Edge], order: list[Term], stated: set[tuple[str, str]]
+                       ) -> list[Edge]:
+    """No arrow from A to C beside a stated A -> data -> C: the proposer feeds the solver
+    through the QA pairs it makes, and a direct arrow as well would only say it twice."""
+    data = {t.key for t in order if t.role == "data"}
+    flows = {(a, b) for a, b, kind in edges if kind == "data"} & stated
+    return [(a, c, kind) for a, c, kind in edges if kind != "data" or not any(
+        (a, b) in flows and (b, c) in flows for b in data)]
+
+
+def _made_inputs_are_data(order: list[Term], flows: list[tuple[str, str, int]]) -> None:
+    """An input a model or an agent makes ('the proposer learns to synthesize challenging
+    questions') is data inside the figure, not what enters it."""
+    makers = {t.key for t in order if t.role in ("model", "agent")}
+    for t in order:
+        if t.role == "input" and any(b == t.key and a in makers for a, b, _ in flows):
+            t.roles = Counter({"data": 1})
 
 
 def _along(order: list[Term], flows: list[tuple[str, str]]) -> list[Term]:

@@ -604,6 +604,23 @@ def test_pairs_are_data_a_module_makes() -> None:
     assert ("Proposer Agent", "QA Pairs", "data") in arrows(spec)
 
 
+def test_questions_an_agent_makes_are_data_inside_the_figure_not_its_input() -> None:
+    spec = plan("The proposer agent learns to synthesize challenging questions. The solver "
+                "agent answers the questions and returns the predictions.")
+    assert {n["label"]: n["role"] for n in spec["nodes"]}["Questions"] == "data"
+    assert [("Proposer Agent", "Questions"), ("Questions", "Solver Agent")] == [
+        (a, b) for a, b, _ in arrows(spec) if "Questions" in (a, b)]
+
+
+def test_no_arrow_repeats_a_flow_the_text_states_through_data() -> None:
+    spec = plan("The proposer agent generates QA pairs, which the solver agent attempts to solve. "
+                "The proposer agent feeds the solver agent. The solver agent returns the "
+                "predictions.")
+    flow = {(a, b) for a, b, _ in arrows(spec)}
+    assert {("Proposer Agent", "QA Pairs"), ("QA Pairs", "Solver Agent")} <= flow
+    assert ("Proposer Agent", "Solver Agent") not in flow
+
+
 def test_a_heading_drops_the_connector_its_math_left_hanging() -> None:
     sentences = parse("3.2 WATERMARK EMBEDDING $g_{\\sigma}$ AND $f_{\\mu}$\n\nThe embedder works.")
     assert sentences[0].section == "Watermark Embedding"
