@@ -30,7 +30,8 @@ _PASSIVE_PROCESS = re.compile(r"\b(?:(?:processed|encoded|mapped|consumed|embedd
                               r"(?:fed|passed|sent|forwarded|routed)\s+(?:to|into|through))\b")
 _PASSIVE_PRODUCT = re.compile(r"\b(?:produced|generated|output|returned|predicted|created|"
                               r"computed|obtained|extracted|derived|provided|retrieved|"
-                              r"initiali[sz]ed|updated|optimi[sz]ed|supervised|guided|trained)\s+"
+                              r"initiali[sz]ed|updated|optimi[sz]ed|supervised|guided|trained|"
+                              r"sampled|drawn|decoded)\s+"
                               r"(?:by|from|with|via)\b|\b(?:fed|supplied|driven)\s+by\b|\bfrom\b|"
                               r"\bbased on\b|\bconditioned on\b")
 _PRODUCE = re.compile(r"\b(?:produc|generat|outputs?\b|yield|returns?\b|predicts?\b|emits?\b|"

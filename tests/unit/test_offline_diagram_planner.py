@@ -183,6 +183,10 @@ MIXER_FLOW = ["input image", "patch tokenizer", "token mixer", "class scores"]
     ("The Token Mixer outputs the class scores. The Patch Tokenizer provides the Token Mixer. "
      "The Patch Tokenizer reads the input image.",
      MIXER_FLOW),
+    # "B sampled by A"
+    ("The Token Mixer outputs the class scores. The Token Mixer sampled by the Patch Tokenizer "
+     "mixes. The Patch Tokenizer reads the input image.",
+     MIXER_FLOW),
     # "A, which the B ..."
     ("The Token Mixer outputs the class scores. The input image feeds the Patch Tokenizer. We "
      "train the Patch Tokenizer first, which the Token Mixer then mixes.",
