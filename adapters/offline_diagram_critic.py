@@ -23,6 +23,7 @@ from adapters.diagram_geometry import (
 from application.diagrams.ports import DiagramCritic
 from application.ports import Critique, RenderedFigure
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 Check = Callable[[dict[str, Any], str], list[str]]
 WIDE, TALL = 2.6, 1.2
 GAP_STEP = 1.3
@@ -32,10 +33,11 @@ def _words(text: str) -> set[str]:
     return {w.lower() for w in re.findall(r"\w+", text)}
 
 
-def _grounded(label: str, vocabulary: set[str]) -> bool:
-    """Every word of the label is in the text (a plural or singular form will do)."""
+def _grounded(label: str, vocabulary: set[str], unspaced: str) -> bool:
+    """Every word of the label is in the text (a plural or singular form will do); Chinese or
+    Japanese, written without spaces, has its runs of characters looked up in the text."""
     for word in _words(label):
-        if word.isdigit() or word in vocabulary:
+        if word.isdigit() or word in vocabulary or _CJK.search(word) and word in unspaced:
             continue
         if not ({word + "s", word + "es", word.rstrip("s"), word[:-2] if word.endswith("es") else word}
                 & vocabulary):
@@ -45,9 +47,9 @@ def _grounded(label: str, vocabulary: set[str]) -> bool:
 
 def check_grounding(spec: dict[str, Any], text: str) -> list[str]:
     """Nothing the text does not name: drop invented nodes, bridging their edges."""
-    vocabulary = _words(text)
+    vocabulary, unspaced = _words(text), re.sub(r"\s+", "", text).lower()
     notes = []
-    for n in [n for n in spec["nodes"] if not _grounded(n["label"], vocabulary)]:
+    for n in [n for n in spec["nodes"] if not _grounded(n["label"], vocabulary, unspaced)]:
         if len(spec["nodes"]) <= 2:
             break
         inbound = [e["source"] for e in spec["edges"] if e["target"] == n["id"]]

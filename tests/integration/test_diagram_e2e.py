@@ -58,6 +58,10 @@ def test_a_chinese_method_text_renders(api, real_container) -> None:
                     "首先，编码器将输入图像映射为特征，然后解码器根据特征生成分割掩码。",
                     "图1：分割模型")
     assert task["status"] == "completed", task["error"]
+    client, headers = api
+    spec = client.simulate_get(f"/api/tasks/{task['task_id']}/spec", headers=headers).json
+    labels = [n["label"] for n in spec["nodes"]]
+    assert {"编码器", "解码器", "分割掩码"} <= set(labels)  # the critic keeps what the text names
 
 
 @pytest.mark.parametrize("text", ["lorem ipsum dolor sit amet", "This paper is great."])

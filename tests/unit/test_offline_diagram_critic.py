@@ -63,6 +63,18 @@ def test_a_node_the_text_does_not_name_is_removed_and_bridged() -> None:
     assert critique.revised["layout"] is None  # the pipeline lays out the revision again
 
 
+def test_a_chinese_label_is_looked_up_in_the_text_written_without_spaces() -> None:
+    spec = new_diagram([node("img", "输入图像", "input"), node("enc", "编码器", "model"),
+                        node("dec", "解码器", "model"), node("mask", "分割掩码", "output"),
+                        node("odd", "量子魔法", "operation")],
+                       [edge("img", "enc"), edge("enc", "dec"), edge("dec", "odd"),
+                        edge("odd", "mask")])
+    critique = OfflineDiagramCritic().review(
+        spec, RENDERED, "首先，编码器将输入图像映射为特征，然后解码器生成分割掩码。", "图1")
+    assert [n["label"] for n in critique.revised["nodes"]] == ["输入图像", "编码器", "解码器",
+                                                               "分割掩码"]
+
+
 def test_a_dangling_node_is_linked() -> None:
     spec = chain()
     spec["nodes"].append(node("loss", "loss", "loss"))
