@@ -35,7 +35,7 @@ _PASSIVE_PRODUCT = re.compile(r"\b(?:produced|generated|output|returned|predicte
                               r"(?:by|from|with|via)\b|\b(?:fed|supplied|driven)\s+by\b|\bfrom\b|"
                               r"\bbased on\b|\bconditioned on\b")
 _PRODUCE = re.compile(r"\b(?:produc|generat|outputs?\b|yield|returns?\b|predicts?\b|emits?\b|"
-                      r"creat|construct|results? in|leads? to|obtain|extract|synthesiz|"
+                      r"creat|construct|results? in|leads? to|obtain|extract|synthesiz|captur|"
                       r"assigns?\b|provides?\b)")
 _PROCESS = re.compile(r"\b(?:process(?:es)?|maps?|encodes?|takes?|receives?|consumes?|"
                       r"combines|fuses|merges|aggregates|concatenates|integrates|adapts|"
@@ -75,6 +75,7 @@ _THEN = re.compile(r"^\s*(?:\([^()]*\)\s*)?(?:module|block|layer|network|model|s
                    r"(?:then|next|subsequently)\b", re.I)
 _ORDINAL = re.compile(r"^\s*(first(?:ly)?|second(?:ly)?|third(?:ly)?|fourth(?:ly)?|finally|"
                       r"lastly)\s*,", re.I)
+_RETURN = re.compile(r"\b(?:returns?|returned)\b[^.;]*?\bto\b|\bback to\b", re.I)
 _LOOP = re.compile(r"\b(?:until|iterativ\w*|iterat(?:e|es|ed|ion|ions)|repeats?|refines?|"
                    r"refined|refinement|loop|cycles?|feedback|recurren\w*)\b"
                    r"|迭代|循环|反复|直到|重复|反馈", re.I)
@@ -91,12 +92,17 @@ def flow_edges(order: list[Term], sentences: list[Sentence], slots: dict[str, in
     roles = {t.key: t.role for t in order}
     read = {t.key: i for i, t in enumerate(order)}
     stated = [(a, b, s) for a, b, s in found
-              if roles[b] != "input" and roles[a] not in ("output", "loss")
+              if roles[b] != "input" and (roles[a] != "output" and roles[a] != "loss"
+                                          or roles[a] == roles[b] == "loss")
               and (roles[a], roles[b]) != ("input", "output")]
     flows = [(a, b) for a, b, _ in stated]
-    # "returns feedback to the planner": a loop's way back does not reorder the nodes
-    order = _along(order, [(a, b) for a, b, s in stated
-                           if read[a] < read[b] or not _LOOP.search(sentences[s].text)])
+    # "returns feedback to the planner": a loop's way back does not reorder the nodes, nor does
+    # a return to a node read earlier that closes a cycle ("returns the labels to the client")
+    forward = [(a, b, s) for a, b, s in stated
+               if read[a] < read[b] or not _LOOP.search(sentences[s].text)]
+    pairs = [(a, b) for a, b, _ in forward]
+    order = _along(order, [(a, b) for a, b, s in forward if read[a] < read[b] or not (
+        _RETURN.search(sentences[s].text) and _reaches(b, a, pairs))])
     position = {t.key: i for i, t in enumerate(order)}
     edges: list[Edge] = []
     for a, b in flows:
@@ -123,6 +129,20 @@ def _made_inputs_are_data(order: list[Term], flows: list[tuple[str, str, int]]) 
     for t in order:
         if t.role == "input" and any(b == t.key and a in makers for a, b, _ in flows):
             t.roles = Counter({"data": 1})
+
+
+def _reaches(start: str, goal: str, flows: list[tuple[str, str]]) -> bool:
+    """Whether the flows lead from `start` to `goal`."""
+    seen, todo = {start}, [start]
+    while todo:
+        at = todo.pop()
+        for a, b in flows:
+            if a == at and b not in seen:
+                if b == goal:
+                    return True
+                seen.add(b)
+                todo.append(b)
+    return False
 
 
 def _along(order: list[Term], flows: list[tuple[str, str]]) -> list[Term]:

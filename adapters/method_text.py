@@ -31,6 +31,12 @@ _JUNK = re.compile(
     r"|Algorithm|Alg\.|Theorem|Lemma|Definition)\s*(?:equation\s*)?[A-Z]?\d+(?:\.\d+)*"
     r"(?:\s*\([a-z]\))?\s*\)?"                                     # Figure 2, (Sec. 3.2)
     r"|\?\?+")
+# Markdown's bold, italics and code marks around words
+_EMPHASIS = re.compile(r"\*\*|__|`|(?<![\w*])\*(?=\w)|(?<=\w)\*(?![\w*])")
+# a list item titled before a colon: "1. Data Collection: a crawler ...", "- **Filtering**: ..."
+_TITLED_ITEM = re.compile(r"^\s*(?:(?:\d{1,2}[.)]|\(\d{1,2}\))\s+(?:\*\*)?|[-•·*]\s+\*\*)"
+                          r"(?P<title>[A-Z][\w-]*(?:\s+[\w&-]+){0,5})(?:\*\*)?\s*:(?:\*\*)?\s+"
+                          r"(?P<rest>\S.*)$")
 _BULLET = re.compile(r"^\s*(?:[-•·*]\s*)+")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?)])")
@@ -80,7 +86,11 @@ def parse(text: str) -> list[Sentence]:
     for raw in text.splitlines():
         if _CAPTION_LINE.match(raw):
             continue
-        is_heading = bool(_HEADING.match(raw)) and len(raw.split()) <= 14
+        item = _TITLED_ITEM.match(raw)  # "1. **Data Collection**: a crawler collects ..."
+        raw = _EMPHASIS.sub("", raw)
+        if item:
+            raw = f"{item['title'].strip()}. {item['rest'][:1].upper()}{item['rest'][1:]}"
+        is_heading = not item and bool(_HEADING.match(raw)) and len(raw.split()) <= 14
         line = _tidy(_HEADING.sub("", raw) if is_heading else raw)
         if not line:
             continue
@@ -92,7 +102,7 @@ def parse(text: str) -> list[Sentence]:
         recovered = _run_in(line)
         parts = _sentences(recovered)
         titled = bool(parts) and _is_run_in_title(parts[0])
-        stage = titled and (recovered != line or bool(_ENUMERATOR.match(parts[0])))
+        stage = titled and (recovered != line or bool(item or _ENUMERATOR.match(parts[0])))
         if titled:
             example = bool(_EXAMPLE_TITLE.search(parts[0]))
         aside = example or bool(parts and (titled and _ASIDE_PARAGRAPH.search(parts[0])
@@ -220,22 +230,25 @@ HEADS: dict[str, str] = {
         distillation augmentation masking scoring routing filtering ranking verification
         search mechanism strategy preprocessing expansion smoothing indexing alignment
         consolidation synthesis construction refinement decomposition compression
-        optimization sampling update tool""".split(), "operation"),
+        optimization sampling update tool server client device service worker crawler
+        scheduler simulator renderer recognizer""".split(), "operation"),
     **dict.fromkeys("memory database index cache buffer bank pool store repository library"
                     .split(), "store"),
     **dict.fromkeys("""embedding feature representation token latent vector map dataset data
-        graph trajectory context score passage document pair""".split(), "data"),
+        graph trajectory context score passage document pair corpus photo page patch
+        posterior""".split(), "data"),
     **dict.fromkeys("""image text query question prompt video audio signal instruction
         observation spectrum spectra input noise""".split(), "input"),
     **dict.fromkeys("prediction answer mask response output action caption result label"
                     .split(), "output"),
-    **dict.fromkeys("loss objective reward penalty".split(), "loss"),
+    **dict.fromkeys("loss objective reward penalty divergence".split(), "loss"),
 }
 # Heads too vague to stand alone: they need a modifier ("feature selector", not "module").
 BARE_GENERIC = GENERIC | {"attention", "encoding", "decoding", "token", "latent", "vector",
                           "map", "context", "score", "label", "result",
                           "action", "update", "search", "selection", "generation", "sampling",
-                          "optimization", "construction", "index", "head", "text", "signal"}
+                          "optimization", "construction", "index", "head", "text", "signal",
+                          "patch", "page"}
 
 CJK_HEADS: dict[str, str] = {
     **dict.fromkeys("编码器 解码器 网络 模型 生成器 判别器 分类器 检索器 投影器 预测器 骨干网络"

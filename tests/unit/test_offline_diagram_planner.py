@@ -625,6 +625,39 @@ def test_no_arrow_repeats_a_flow_the_text_states_through_data() -> None:
     assert ("Proposer Agent", "Solver Agent") not in flow
 
 
+def test_a_markdown_list_of_titled_steps_is_read_as_steps_not_headings() -> None:
+    text = ("## 3 Method\n\nOur system has three stages:\n\n"
+            "1. **Data Collection**: a crawler collects raw web pages.\n"
+            "2. **Filtering**: a quality classifier removes low-quality pages.\n"
+            "3. **Training**: the filtered corpus is used to train the language model.\n")
+    sentences = parse(text)
+    assert [s.text for s in sentences if s.stage] == ["Data Collection.", "Filtering.",
+                                                       "Training."]
+    assert {s.section for s in sentences} == {"Method"}
+    drawn = labels(plan(text))
+    assert {"crawler", "quality classifier", "filtered corpus", "language model"} <= set(drawn)
+    assert not any("*" in label for label in drawn)
+
+
+def test_servers_clients_and_a_return_to_the_start_read_as_a_round_trip() -> None:
+    spec = plan("The mobile client captures a photo and sends it to the edge server. The edge "
+                "server runs a lightweight detector on the photo and forwards the detected "
+                "regions to the cloud server. The cloud server runs the large recognition model "
+                "on the regions and returns the labels to the mobile client.")
+    drawn = [n["label"] for n in spec["nodes"]]
+    assert drawn[:3] == ["Mobile Client", "Photo", "Edge Server"] and "Cloud Server" in drawn
+    assert ("Cloud Server", "Mobile Client", "feedback") in arrows(spec)
+
+
+def test_losses_a_training_objective_combines_flow_into_it() -> None:
+    spec = plan("The encoder maps the input image to a latent vector. The decoder reconstructs "
+                "the image from the latent vector. The training objective combines the "
+                "reconstruction loss and the KL divergence.")
+    flow = {(a, b) for a, b, _ in arrows(spec)}
+    assert {("Reconstruction Loss", "Training Objective"),
+            ("KL Divergence", "Training Objective")} <= flow
+
+
 def test_a_heading_drops_the_connector_its_math_left_hanging() -> None:
     sentences = parse("3.2 WATERMARK EMBEDDING $g_{\\sigma}$ AND $f_{\\mu}$\n\nThe embedder works.")
     assert sentences[0].section == "Watermark Embedding"
