@@ -23,8 +23,8 @@ Edge = tuple[str, str, str]  # source key, target key, kind
 _CLAUSE = re.compile(r";|,\s*(?:and|but|while|whereas)\b")
 _INTO = re.compile(r"\s*(?:in)?to\s+(?:the\s+|a\s+|an\s+)?", re.I)  # "A maps X to Y": Y from A
 # "combines the visual features and the geometric features": the next item of a list
-_LISTED = re.compile(r"\s*(?:,|and|or|as well as|&|,\s*(?:and|or))\s+(?:the\s+|a\s+|an\s+|its\s+)?",
-                     re.I)
+_LISTED = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:,|and|or|as well as|&|,\s*(?:and|or))\s+"
+                     r"(?:the\s+|a\s+|an\s+|its\s+)?", re.I)
 _PASSIVE_PROCESS = re.compile(r"\b(?:(?:processed|encoded|mapped|consumed|embedded|transformed|"
                               r"converted|handled|analy[sz]ed)\s+(?:by|to|into|through)|"
                               r"(?:fed|passed|sent|forwarded|routed)\s+(?:to|into|through))\b")
@@ -49,7 +49,8 @@ _CARRIED = re.compile(r"(?:these|this|the resulting|the obtained|its|their|the)\
                       r"results?|vectors?)\s+(?:is|are)\s+(?:then\s+|further\s+|subsequently\s+)?"
                       r"(?:fed|passed|sent|forwarded|routed|given|input)\s+(?:in)?to\b", re.I)
 # "A (is passed) to the B", "A to train B": A into B
-_HANDED = re.compile(r"\s*\)?\s*(?:(?:is|are)\s+)?(?:then\s+)?(?:(?:passed|fed|sent|provided|given|"
+_HANDED = re.compile(r"\s*(?:\([^()]*\)|\))?\s*(?:(?:is|are)\s+)?(?:then\s+)?"
+                     r"(?:(?:passed|fed|sent|provided|given|"
                      r"forwarded|routed|returned)\s+)?to(?:\s+(?:train|optimi[sz]e|update|"
                      r"supervise|guide|condition|fine-tune))?(?:\s+(?:the|a|an))?\s*", re.I)
 # "A (... from demonstrations) to create B": whatever came before, the purpose makes B of A
@@ -87,7 +88,7 @@ def flow_edges(order: list[Term], sentences: list[Sentence], slots: dict[str, in
     """The nodes in the order the stated flows give (reading order where they say nothing)
     and the edges: a stated flow runs forward unless it closes a cycle. `siblings` (parts
     listed side by side) run in parallel where the text states no flow among them."""
-    found = _flows(order, sentences)
+    found, branches = _flows(order, sentences)
     _made_inputs_are_data(order, found)
     roles = {t.key: t.role for t in order}
     read = {t.key: i for i, t in enumerate(order)}
@@ -107,7 +108,7 @@ def flow_edges(order: list[Term], sentences: list[Sentence], slots: dict[str, in
     edges: list[Edge] = []
     for a, b in flows:
         add_edge(edges, a, b, "data" if position[a] < position[b] else "feedback")
-    _link_unreached(edges, order, slots, skeleton, siblings)
+    _link_unreached(edges, order, slots, skeleton, siblings, branches)
     _add_feedback(edges, order, sentences, slots, skeleton)
     return order, _without_shortcuts(edges, order, set(flows))
 
@@ -174,18 +175,20 @@ def add_edge(edges: list[Edge], a: str, b: str, kind: str = "data") -> None:
     edges.append((a, b, kind))
 
 
-def _flows(order: list[Term], sentences: list[Sentence]) -> list[tuple[str, str, int]]:
+def _flows(order: list[Term], sentences: list[Sentence]
+           ) -> tuple[list[tuple[str, str, int]], frozenset[str]]:
     """Source -> target pairs the verbs between neighbouring mentions state, with the
-    sentence that states each."""
+    sentence that states each; and the sources a list pairs item by item with what they
+    make (branches side by side)."""
     by_sentence: dict[int, list[tuple[int, int, str]]] = {}
     roles = {t.key: t.role for t in order}
     for t in order:
         for s, start, end in t.cues + t.spans:
             by_sentence.setdefault(s, []).append((start, end, t.key))
-    flows = []
+    flows, branches = [], set()
     for s, spans in sorted(by_sentence.items()):
-        spans.sort()
         text = sentences[s].text
+        spans = _unnamed(sorted(spans), text)
         carried = _CARRIED.match(text)  # "These features are then fed into B": from A before
         before = [k for _, _, k in sorted(by_sentence.get(s - 1, [])) if roles[k] != "input"]
         if before and not sentences[s - 1].heading:
@@ -219,7 +222,49 @@ def _flows(order: list[Term], sentences: list[Sentence]) -> list[tuple[str, str,
                 source = a
             elif source is None and not between.lstrip().startswith(","):
                 source = a  # the subject: "A checks X" (not the "Given X," before it)
-    return flows + _ordinal_steps(by_sentence, roles, sentences)
+        paired, listed, starts = _respectively(spans, text, s)
+        flows = [f for f in flows if f[2] != s or not {f[0], f[1]} <= listed] + paired
+        branches |= starts
+    return flows + _ordinal_steps(by_sentence, roles, sentences), frozenset(branches)
+
+
+def _unnamed(spans: list[tuple[int, int, str]], text: str) -> list[tuple[int, int, str]]:
+    """The mentions without the name a part is given in parentheses ('the image encoder
+    (ViT)'): one mention of the part."""
+    kept = spans[:1]
+    for span in spans[1:]:
+        if span[2] != kept[-1][2] or not re.fullmatch(r"\s*\(\s*", text[kept[-1][1]:span[0]]):
+            kept.append(span)
+    return kept
+
+
+def _respectively(spans: list[tuple[int, int, str]], text: str, s: int
+                  ) -> tuple[list[tuple[str, str, int]], set[str], set[str]]:
+    """'The image encoder and the text encoder produce image embeddings and text embeddings,
+    which the fusion transformer combines': two lists of one length on either side of a verb
+    pair up item by item, and every item of a list 'which' a module takes flows into it. The
+    flows, the items whose one-by-one readings they replace, and the paired sources."""
+    runs = [[spans[0]]]
+    for before, after in zip(spans, spans[1:]):
+        if _next_item(text[before[1]:after[0]], "," if len(runs[-1]) > 1 else ""):
+            runs[-1].append(after)
+        else:
+            runs.append([after])
+    flows, listed, starts = [], set(), set()
+    for first, second in zip(runs, runs[1:]):
+        between = text[first[-1][1]:second[0][0]]
+        if len(first) < 2 or len(between) > 60 or _CLAUSE.search(between):
+            continue
+        way = _direction(between)
+        if len(second) == len(first) and way:
+            flows += [(a, b, s) if way > 0 else (b, a, s)
+                      for (_, _, a), (_, _, b) in zip(first, second)]
+            listed |= {k for _, _, k in first + second}
+            starts |= {k for _, _, k in (first if way > 0 else second)}
+        elif _WHICH_THE.search(between):
+            flows += [(a, second[0][2], s) for _, _, a in first]
+            listed |= {k for _, _, k in first} | {second[0][2]}
+    return flows, listed, starts
 
 
 def _next_item(between: str, listed: str) -> bool:
@@ -264,14 +309,18 @@ def _direction(between: str) -> int:
 
 
 def _link_unreached(edges: list[Edge], order: list[Term], slots: dict[str, int],
-                    skeleton: dict[str, Any], siblings: frozenset[str] = frozenset()) -> None:
+                    skeleton: dict[str, Any], siblings: frozenset[str] = frozenset(),
+                    branches: frozenset[str] = frozenset()) -> None:
     """Reading order feeds each node the text gave no source; siblings of a parallel slot
-    fan out from the node before them and into the node after them."""
+    fan out from the node before them and into the node after them; of two branches the
+    text tells side by side, neither feeds the other."""
     also = [t.key for t in order if t.role == "input"][1:]  # a second input starts a branch
     keys = [t.key for t in order if t.key not in also]
     parallel = {k for k in keys if k in siblings or k in slots
                 and skeleton["slots"][slots[k]].get("parallel")}
     for i, k in enumerate(keys[1:], 1):
+        if k in branches and keys[i - 1] in branches:
+            continue
         sources = _previous(keys, i, parallel)
         if not any(t == k for _, t, _ in edges) or keys[i - 1] in parallel and k not in parallel:
             for source in sources:
@@ -301,7 +350,7 @@ def _previous(keys: list[str], i: int, parallel: set[str]) -> list[str]:
     if keys[i] in parallel:
         while j > 0 and keys[j] in parallel:
             j -= 1
-        return [keys[j]]
+        return [] if keys[j] in parallel else [keys[j]]  # siblings from the start: no source
     run = []
     while j >= 0 and keys[j] in parallel:
         run.append(keys[j])

@@ -112,6 +112,8 @@ def components(sentences: list[Sentence], lead: int) -> list[Term]:
     systems = _system_names(sentences, found, lead)
     aliases = _aliases(defined, keys, {m.key for m in found if m.sentence < lead}, initialisms,
                        systems)
+    named = _named_instances(sentences, found, defined)
+    aliases.update({k: v for k, v in named.items() if k not in aliases})
     terms: dict[str, Term] = {}
     for m in found:
         key = aliases.get(m.key, m.key)
@@ -135,6 +137,8 @@ def components(sentences: list[Sentence], lead: int) -> list[Term]:
         term.bonus += 0 if aside else 2 * (said.heading + said.stage + m.listed)
         if m.key != key and is_acronym(m.surface) and m.key in spelled:
             term.short, term.long = m.surface, spelled[m.key]
+        elif m.key in named and term.short is None:
+            term.short = m.surface  # "the image encoder (ViT)": the encoder, drawn as ViT
     spelt = {aliases[k] for k in keys if aliases.get(k) in initialisms}
     for t in terms.values():
         acronym = next((s for s, _ in t.surfaces.most_common() if is_acronym(s)), None)
@@ -152,6 +156,25 @@ def components(sentences: list[Sentence], lead: int) -> list[Term]:
             and (t.long or not _function_only(t, sentences))
             and not (" " not in t.label and _ADJECTIVE.search(t.label.lower()))
             and not _EVALUATION & set(t.key.split())]
+
+
+def _named_instances(sentences: list[Sentence], found: list[Mention], defined: dict[str, str]
+                     ) -> dict[str, str]:
+    """Name key -> the component it names in parentheses: 'the image encoder (ViT)', 'a text
+    encoder (BERT)'; the name is which model fills the part, not a part of its own."""
+    by_sentence: dict[int, list[Mention]] = {}
+    for m in found:
+        by_sentence.setdefault(m.sentence, []).append(m)
+    named: dict[str, str] = {}
+    for index, said in by_sentence.items():
+        text = sentences[index].text
+        for part, name in zip(said, said[1:]):
+            bracketed = re.fullmatch(r"\s*\(\s*", text[part.end:name.start]) and text[
+                name.end:].lstrip().startswith(")")
+            if bracketed and is_acronym(name.surface) and " " not in name.surface and not (
+                    name.key in defined or part.name or is_acronym(part.surface)):
+                named.setdefault(name.key, part.key)
+    return named
 
 
 def _cue_chain_abbreviations(caption: list[Sentence], found: list[Mention],

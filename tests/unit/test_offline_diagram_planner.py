@@ -649,6 +649,21 @@ def test_servers_clients_and_a_return_to_the_start_read_as_a_round_trip() -> Non
     assert ("Cloud Server", "Mobile Client", "feedback") in arrows(spec)
 
 
+def test_two_branches_told_side_by_side_pair_up_item_by_item_and_fuse() -> None:
+    spec = plan("The image encoder (ViT) and the text encoder (BERT) produce image embeddings "
+                "and text embeddings, which the fusion transformer combines. The classification "
+                "head predicts the label from the fused representation.")
+    nodes = {n["label"]: n.get("sublabel") for n in spec["nodes"]}
+    assert nodes["Image Encoder"] == "ViT" and nodes["Text Encoder"] == "BERT"
+    assert "ViT" not in nodes and "BERT" not in nodes
+    flow = {(a, b) for a, b, _ in arrows(spec)}
+    assert {("Image Encoder", "Image Embeddings"), ("Text Encoder", "Text Embeddings"),
+            ("Image Embeddings", "Fusion Transformer"),
+            ("Text Embeddings", "Fusion Transformer")} <= flow
+    assert not {("Image Encoder", "Text Encoder"), ("Image Encoder", "Text Embeddings"),
+                ("Text Encoder", "Image Embeddings")} & flow
+
+
 def test_losses_a_training_objective_combines_flow_into_it() -> None:
     spec = plan("The encoder maps the input image to a latent vector. The decoder reconstructs "
                 "the image from the latent vector. The training objective combines the "
