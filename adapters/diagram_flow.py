@@ -36,7 +36,7 @@ _PASSIVE_PRODUCT = re.compile(r"\b(?:produced|generated|output|returned|predicte
                               r"\bbased on\b|\bconditioned on\b")
 _PRODUCE = re.compile(r"\b(?:produc|generat|outputs?\b|yield|returns?\b|predicts?\b|emits?\b|"
                       r"creat|construct|results? in|leads? to|obtain|extract|synthesiz|captur|"
-                      r"assigns?\b|provides?\b)")
+                      r"assigns?\b|provides?\b|trains\b)")
 _PROCESS = re.compile(r"\b(?:process(?:es)?|maps?|encodes?|takes?|receives?|consumes?|"
                       r"combines|fuses|merges|aggregates|concatenates|integrates|adapts|"
                       r"reads?|embeds?|transforms?|converts?|compress(?:es)?|tokeniz(?:es)?|"
@@ -59,7 +59,8 @@ _TO_MAKE = re.compile(r"\bto\s+(?:create|generate|produce|build|construct|form|y
                       r"(?:the\s+|a\s+|an\s+)?$", re.I)
 # "A encodes the depth map into B": what A turns something into comes from A
 _TURNS_INTO = re.compile(r"^\s*(?:maps?|encodes?|transforms?|converts?|projects?|compress(?:es)?|"
-                         r"embeds?|turns?|decomposes?|splits?|tokeniz(?:es)?)\s+(?:[\w-]+\s+){0,4}"
+                         r"embeds?|turns?|decomposes?|splits?|tokeniz(?:es)?|aggregates?|merges?|"
+                         r"fuses?|combines?)\s+(?:[\w-]+\s+){0,4}"
                          r"(?:in)?to\s+(?:the\s+|a\s+|an\s+)?$", re.I)
 # "A generates QA pairs, which the B attempts to solve": what B acts on flows into it
 _WHICH_THE = re.compile(r",\s*which\s+(?:the|a|an)\s+$", re.I)
@@ -70,6 +71,7 @@ _AFTER_COMMA = re.compile(r"^\s*(?:process|step|stage|phase)?\s*,\s*(?:the\s+|a\
 # "Step 1 updates the Proposer via HRPO": HRPO into the proposer
 _UPDATES = re.compile(r"\b(?:updat|optimi[sz]|train|refin|fine-tun)\w*\s+(?:the\s+|a\s+|an\s+)?$",
                       re.I)
+_ON_DATA = re.compile(r"^\s*on\s+(?:its\s+|their\s+|the\s+|a\s+|an\s+)?$", re.I)
 _BY_MEANS = re.compile(r"^\s*(?:via|using|with|through)\s+(?:the\s+|a\s+|an\s+)?$", re.I)
 # "The SSA module then captures ...": on from what the sentence before made
 _THEN = re.compile(r"^\s*(?:\([^()]*\)\s*)?(?:module|block|layer|network|model|stage)?\s*"
@@ -108,7 +110,8 @@ def flow_edges(order: list[Term], sentences: list[Sentence], slots: dict[str, in
     edges: list[Edge] = []
     for a, b in flows:
         add_edge(edges, a, b, "data" if position[a] < position[b] else "feedback")
-    _link_unreached(edges, order, slots, skeleton, siblings, branches)
+    _link_unreached(edges, order, slots, skeleton, siblings, branches,
+                    short=len(sentences) <= SHORT)
     _add_feedback(edges, order, sentences, slots, skeleton)
     return order, _without_shortcuts(edges, order, set(flows))
 
@@ -208,8 +211,9 @@ def _flows(order: list[Term], sentences: list[Sentence]
             way = 0 if len(between) > 100 or _CLAUSE.search(between) else _direction(between)
             if _AFTER_COMMA.match(between) and _AFTER.match(text[:a_start]):
                 way = 1
-            elif _BY_MEANS.match(between) and _UPDATES.search(text[:a_start]):
-                way = -1
+            elif (_BY_MEANS.match(between) or _ON_DATA.match(between)) and _UPDATES.search(
+                    text[:a_start]):
+                way = -1  # "updates B via A", "trains B on A"
             hub = None
             if way > 0:
                 made = _PRODUCE.search(between) or _INTO.fullmatch(between)  # "maps X to Y"
@@ -310,11 +314,15 @@ def _direction(between: str) -> int:
 
 def _link_unreached(edges: list[Edge], order: list[Term], slots: dict[str, int],
                     skeleton: dict[str, Any], siblings: frozenset[str] = frozenset(),
-                    branches: frozenset[str] = frozenset()) -> None:
+                    branches: frozenset[str] = frozenset(), short: bool = False) -> None:
     """Reading order feeds each node the text gave no source; siblings of a parallel slot
     fan out from the node before them and into the node after them; of two branches the
-    text tells side by side, neither feeds the other."""
-    also = [t.key for t in order if t.role == "input"][1:]  # a second input starts a branch
+    text tells side by side, neither feeds the other. A second input, and in a short text
+    the first, goes to a step a sentence names with it."""
+    inputs = [t for t in order if t.role == "input"]
+    also = [t.key for t in inputs[1:]]  # a second input starts a branch
+    if short and inputs and _beside(inputs[0], order, first=True) is not None:
+        also.insert(0, inputs[0].key)  # "Starting from Gaussian noise, the U-Net ..."
     keys = [t.key for t in order if t.key not in also]
     parallel = {k for k in keys if k in siblings or k in slots
                 and skeleton["slots"][slots[k]].get("parallel")}
@@ -335,13 +343,14 @@ def _link_unreached(edges: list[Edge], order: list[Term], slots: dict[str, int],
     _connect(edges, [t.key for t in order])
 
 
-def _beside(given: Term, order: list[Term]) -> str:
+def _beside(given: Term, order: list[Term], first: bool = False) -> str | None:
     """Where an input the text gives no flow for goes: the first step a sentence names
-    with it, else the first step."""
+    with it, else the first step; with `first`, only a step named in the sentence that
+    first names the input, else None."""
     steps = [t for t in order if t.role != "input"]
-    told = {s for s, _, _ in given.spans + given.cues}
-    return next((t for t in steps if any(s in told for s, _, _ in t.spans + t.cues)),
-                steps[0]).key
+    told = {min(given.spans)[0]} if first else {s for s, _, _ in given.spans + given.cues}
+    named = next((t for t in steps if any(s in told for s, _, _ in t.spans + t.cues)), None)
+    return named.key if named else None if first else steps[0].key
 
 
 def _previous(keys: list[str], i: int, parallel: set[str]) -> list[str]:
@@ -381,10 +390,11 @@ def _add_feedback(edges: list[Edge], order: list[Term], sentences: list[Sentence
     """A loop the text states ('until', 'iteratively', 'refine') closes from its latest node
     back to its earliest; one it announces ('operates through an iterative Select-Generate-
     Update cycle:') spans the rest of its section. The skeleton's own loops close where the
-    text fits them."""
+    text fits them. A short text's loop word closes the whole figure, unless it said the loop
+    of one part ('the U-Net iteratively removes noise')."""
     position = {t.key: i for i, t in enumerate(order)}
     loops = {i for i, s in enumerate(sentences) if _LOOP.search(s.text)}
-    closed = 0
+    closed, within = 0, False  # within: a loop around one part ("the U-Net iteratively ...")
     for s in sorted(loops):
         told = {s} if not sentences[s].text.endswith(":") else {
             i for i in range(s, len(sentences)) if sentences[i].section == sentences[s].section}
@@ -394,6 +404,7 @@ def _add_feedback(edges: list[Edge], order: list[Term], sentences: list[Sentence
         if len(movable) >= 2 and closed < MAX_FEEDBACK:
             add_edge(edges, movable[-1], movable[0], "feedback")
             closed += 1
+        within = within or len(movable) == 1
     by_slot = {}
     for k, i in slots.items():
         by_slot.setdefault(skeleton["slots"][i]["slot"], k)
@@ -402,7 +413,7 @@ def _add_feedback(edges: list[Edge], order: list[Term], sentences: list[Sentence
         if a and b and e.get("kind", "data") != "data":
             add_edge(edges, a, b, e["kind"])
             closed += e["kind"] == "feedback"
-    if loops and not closed and len(sentences) <= SHORT:
+    if loops and not closed and not within and len(sentences) <= SHORT:
         inner = [t.key for t in order if t.role not in ("input", "output", "loss")]
         if len(inner) >= 2:
             add_edge(edges, inner[-1], inner[0], "feedback")

@@ -223,14 +223,14 @@ HEADS: dict[str, str] = {
         reranker detector mlp llm vlm mllm slm lm cnn gnn gcn vit rnn lstm gru unet u-net vae
         autoencoder embedder""".split(), "model"),
     **dict.fromkeys("""agent critic planner solver proposer verifier controller executor policy
-        judge actor reasoner""".split(), "agent"),
+        judge actor reasoner client""".split(), "agent"),
     **dict.fromkeys("""module tokenizer router selector extractor aggregator scorer attention
         normalization norm encoding decoding fusion pooling aggregation projection convolution
         tokenization selection retrieval extraction estimation generation reconstruction
         distillation augmentation masking scoring routing filtering ranking verification
         search mechanism strategy preprocessing expansion smoothing indexing alignment
         consolidation synthesis construction refinement decomposition compression
-        optimization sampling update tool server client device service worker crawler
+        optimization sampling update tool server device service worker crawler
         scheduler simulator renderer recognizer""".split(), "operation"),
     **dict.fromkeys("memory database index cache buffer bank pool store repository library"
                     .split(), "store"),

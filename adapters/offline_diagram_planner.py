@@ -133,9 +133,10 @@ def _chosen(terms: list[Term], short: bool,
             or t.declared == role or t.cues)]
         declared = [t for t in fit if t.declared == role]  # "Output: Humanized text"
         ends.append(pick(declared or fit, key=lambda t: t.first) if fit else None)
-        if role == "input":  # a second input as plain as the first: declared, or captioned
+        if role == "input":  # a second input as plain as the first: declared, captioned, or
+            # in a short text, which names each part once
             second = min((t for t in fit if t is not ends[0] and (
-                t.declared == role or t.cues and len(t.spans) >= 2)),
+                short or t.declared == role or t.cues and len(t.spans) >= 2)),
                 key=lambda t: t.first, default=None)
     cued = sum(bool(t.cues) for t in distinct if t not in (*ends, second))
     room = MAX_MIDDLE if cued < CAPTION_LED else min(MAX_MIDDLE, cued + (0 if closed else EXTRA))

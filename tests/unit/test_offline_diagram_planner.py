@@ -104,8 +104,9 @@ def test_a_repeated_block_without_parts_is_one_box_marked_with_its_count() -> No
 
 def test_chinese_text_gives_input_encoder_decoder_mask_in_order() -> None:
     spec = plan(CHINESE)
-    flow = [(a, b) for a, b, _ in arrows(spec)]
-    assert flow == [("输入图像", "编码器"), ("编码器", "解码器"), ("解码器", "分割掩码")]
+    flow = sorted((a, b) for a, b, _ in arrows(spec))
+    assert flow == sorted([("输入图像", "编码器"), ("编码器", "解码器"), ("解码器", "分割掩码")])
+    assert [n["label"] for n in spec["nodes"]] == ["输入图像", "编码器", "解码器", "分割掩码"]
     assert spec["nodes"][0]["role"] == "input" and spec["nodes"][-1]["role"] == "output"
 
 
@@ -662,6 +663,29 @@ def test_two_branches_told_side_by_side_pair_up_item_by_item_and_fuse() -> None:
             ("Text Embeddings", "Fusion Transformer")} <= flow
     assert not {("Image Encoder", "Text Encoder"), ("Image Encoder", "Text Embeddings"),
                 ("Text Encoder", "Image Embeddings")} & flow
+
+
+def test_a_short_text_s_inputs_go_to_the_steps_their_sentences_name() -> None:
+    spec = plan("Starting from Gaussian noise, the denoising U-Net iteratively removes noise. "
+                "The U-Net is conditioned on the text embedding produced by the CLIP text "
+                "encoder from the user prompt. The VAE decoder decodes the final latent into "
+                "the output image.")
+    roles = {n["label"]: n["role"] for n in spec["nodes"]}
+    assert roles["Gaussian Noise"] == roles["User Prompt"] == "input"
+    flow = {(a, b): kind for a, b, kind in arrows(spec)}
+    assert {("Gaussian Noise", "U-Net"), ("User Prompt", "CLIP Text Encoder"),
+            ("CLIP Text Encoder", "Text Embedding"), ("Text Embedding", "U-Net")} <= set(flow)
+    assert "feedback" not in flow.values()  # the U-Net's own loop closes nothing else
+
+
+def test_a_client_trains_its_model_on_its_data_and_the_server_sends_the_result_back(
+        ) -> None:
+    spec = plan("Each client trains a local model on its private data and uploads the model "
+                "update to the server. The server aggregates the updates into a global model "
+                "and sends it back to the clients for the next round.")
+    flow = {(a, b) for a, b, _ in arrows(spec)}
+    assert {("Client", "Local Model"), ("Private Data", "Local Model"),
+            ("Model Update", "Server"), ("Server", "Global Model")} <= flow
 
 
 def test_losses_a_training_objective_combines_flow_into_it() -> None:
