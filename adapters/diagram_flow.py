@@ -21,6 +21,7 @@ SHORT = 12  # sentences: a text this short names its inputs and outputs once
 Edge = tuple[str, str, str]  # source key, target key, kind
 
 _CLAUSE = re.compile(r";|,\s*(?:and|but|while|whereas)\b")
+_FROM = re.compile(r"\s*from\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?", re.I)
 _INTO = re.compile(r"\s*(?:in)?to\s+(?:the\s+|a\s+|an\s+)?", re.I)  # "A maps X to Y": Y from A
 # "combines the visual features and the geometric features": the next item of a list
 _LISTED = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:,|and|or|as well as|&|,\s*(?:and|or))\s+"
@@ -36,12 +37,15 @@ _PASSIVE_PRODUCT = re.compile(r"\b(?:produced|generated|output|returned|predicte
                               r"\bbased on\b|\bconditioned on\b")
 _PRODUCE = re.compile(r"\b(?:produc|generat|outputs?\b|yield|returns?\b|predicts?\b|emits?\b|"
                       r"creat|construct|results? in|leads? to|obtain|extract|synthesiz|captur|"
-                      r"assigns?\b|provides?\b|trains\b)")
+                      r"assigns?\b|provides?\b|trains\b|collects\b|gathers\b|proposes\b|"
+                      r"writes\b|drafts\b|samples\b|renders\b)")
 _PROCESS = re.compile(r"\b(?:process(?:es)?|maps?|encodes?|takes?|receives?|consumes?|"
                       r"combines|fuses|merges|aggregates|concatenates|integrates|adapts|"
                       r"reads?|embeds?|transforms?|converts?|compress(?:es)?|tokeniz(?:es)?|"
                       r"analy[sz]es?|attends? to|operates? on|uses?|leverages?|queries|"
-                      r"applies)\b")
+                      r"applies|translates|transcribes|classifies|scores|ranks|filters|checks|"
+                      r"verifies|evaluates|denoises|summari[sz]es|parses|answers|solves|"
+                      r"decodes|segments|recogni[sz]es|inspects|critiques|reviews)\b")
 _FEED = re.compile(r"\b(?:feeds?|pass(?:es)?|sends?|forwards?|followed by|then|into|"
                    r"before)\b|→|->|然后|接着|随后|输入到|送入")
 _CARRIED = re.compile(r"(?:these|this|the resulting|the obtained|its|their|the)\s+(?:[\w-]+\s+)?"
@@ -77,7 +81,8 @@ _BY_MEANS = re.compile(r"^\s*(?:via|using|with|through)\s+(?:the\s+|a\s+|an\s+)?
 _THEN = re.compile(r"^\s*(?:\([^()]*\)\s*)?(?:module|block|layer|network|model|stage)?\s*"
                    r"(?:then|next|subsequently)\b", re.I)
 _ORDINAL = re.compile(r"^\s*(first(?:ly)?|second(?:ly)?|third(?:ly)?|fourth(?:ly)?|finally|"
-                      r"lastly)\s*,", re.I)
+                      r"lastly|then|next|after that)\s*,", re.I)
+_SEQUEL = re.compile(r"then|next|after that", re.I)
 _RETURN = re.compile(r"\b(?:returns?|returned)\b[^.;]*?\bto\b|\bback to\b", re.I)
 _LOOP = re.compile(r"\b(?:until|iterativ\w*|iterat(?:e|es|ed|ion|ions)|repeats?|refines?|"
                    r"refined|refinement|loop|cycles?|feedback|recurren\w*)\b"
@@ -103,9 +108,8 @@ def flow_edges(order: list[Term], sentences: list[Sentence], slots: dict[str, in
     # a return to a node read earlier that closes a cycle ("returns the labels to the client")
     forward = [(a, b, s) for a, b, s in stated
                if read[a] < read[b] or not _LOOP.search(sentences[s].text)]
-    pairs = [(a, b) for a, b, _ in forward]
-    order = _along(order, [(a, b) for a, b, s in forward if read[a] < read[b] or not (
-        _RETURN.search(sentences[s].text) and _reaches(b, a, pairs))])
+    order = _along(order, [(a, b) for a, b, s in forward if read[a] < read[b]
+                           or not _RETURN.search(sentences[s].text)])
     position = {t.key: i for i, t in enumerate(order)}
     edges: list[Edge] = []
     for a, b in flows:
@@ -133,20 +137,6 @@ def _made_inputs_are_data(order: list[Term], flows: list[tuple[str, str, int]]) 
     for t in order:
         if t.role == "input" and any(b == t.key and a in makers for a, b, _ in flows):
             t.roles = Counter({"data": 1})
-
-
-def _reaches(start: str, goal: str, flows: list[tuple[str, str]]) -> bool:
-    """Whether the flows lead from `start` to `goal`."""
-    seen, todo = {start}, [start]
-    while todo:
-        at = todo.pop()
-        for a, b in flows:
-            if a == at and b not in seen:
-                if b == goal:
-                    return True
-                seen.add(b)
-                todo.append(b)
-    return False
 
 
 def _along(order: list[Term], flows: list[tuple[str, str]]) -> list[Term]:
@@ -221,7 +211,9 @@ def _flows(order: list[Term], sentences: list[Sentence]
                 hub = (flows[-1][0], 1, "") if _PRODUCE.search(between) else None
                 source = None
             elif way < 0:
-                flows.append((b, a, s))
+                # "A extracts X from Y": Y goes into A, which made X of it
+                made_of = _FROM.fullmatch(between) and flows and flows[-1][1:] == (a, s)
+                flows.append((b, flows[-1][0] if made_of else a, s))
                 hub = (a, -1, "") if _PROCESS.search(between) else None
                 source = a
             elif source is None and not between.lstrip().startswith(","):
@@ -287,8 +279,9 @@ def _ordinal_steps(by_sentence: dict[int, list[tuple[int, int, str]]], roles: di
         ordinal = _ORDINAL.match(sentence.text)
         if not ordinal:
             continue
-        named = [k for _, _, k in sorted(by_sentence.get(s, ())) if roles[k] not in (
-            "input", "output", "loss")]
+        named = [k for start, _, k in sorted(by_sentence.get(s, ())) if roles[k] not in (
+            "input", "output", "loss") and (start <= ordinal.end() + len(" the ") or not (
+                _SEQUEL.match(ordinal[1])))]  # "Then, the B ...", not "Next, we describe B"
         first = ordinal[1].lower().startswith("first")
         if last and not first and named and last[1] == sentence.section and last[0] != named[0]:
             steps.append((last[0], named[0], s))

@@ -66,6 +66,7 @@ class Term:
     weight: float = 0.0        # its mentions, those outside the method counting less
     bonus: float = 0.0
     name: bool = False
+    loose: bool = True         # every mention a noun phrase only an article marks
     repeat: int | None = None
     short: str | None = None   # the acronym it was defined with
     long: str | None = None    # the long form that acronym was defined for
@@ -100,10 +101,11 @@ class Term:
         return " ".join(_title(w) for w in words)
 
 
-def components(sentences: list[Sentence], lead: int) -> list[Term]:
+def components(sentences: list[Sentence], lead: int, short: bool = False) -> list[Term]:
     """Every candidate component the text names (sentences from `lead` on; those before are
-    the caption's), its mentions merged across acronyms, case and number."""
-    found = mentions(sentences)
+    the caption's), its mentions merged across acronyms, case and number; a `short` text's
+    every noun phrase is a candidate."""
+    found = mentions(sentences, loose=short)
     spelled = acronyms(sentences[lead:])
     defined = acronyms(sentences[:lead]) | spelled
     keys = {m.key for m in found if m.sentence >= lead}
@@ -112,7 +114,8 @@ def components(sentences: list[Sentence], lead: int) -> list[Term]:
     systems = _system_names(sentences, found, lead)
     aliases = _aliases(defined, keys, {m.key for m in found if m.sentence < lead}, initialisms,
                        systems)
-    named = _named_instances(sentences, found, defined)
+    named = {k: v for k, v in _named_instances(sentences, found, defined).items()
+             if k not in systems}
     aliases.update({k: v for k, v in named.items() if k not in aliases})
     terms: dict[str, Term] = {}
     for m in found:
@@ -123,6 +126,7 @@ def components(sentences: list[Sentence], lead: int) -> list[Term]:
                 term.cues.append((m.sentence, m.start, m.end))
             continue
         term.surfaces[m.surface] += 2 if m.key == key else 1
+        term.loose = term.loose and m.loose
         term.roles[m.role] += 1
         declared = _DECLARED.search(sentences[m.sentence].text[:m.start])
         if declared:  # an algorithm's "Input: ... Output: Humanized text"
@@ -150,6 +154,7 @@ def components(sentences: list[Sentence], lead: int) -> list[Term]:
     return [t for t in terms.values() if t.key not in systems and t.spans
             and (t.cues or not method or any(not sentences[s].aside for s, _, _ in t.spans))
             and (not t.name or len(t.spans) >= 2 or t.bonus > 0 or t.cues)
+            and (not t.loose or " " in t.key or len(t.spans) >= 2 or t.cues)
             and (t.cues or not _aside(t, sentences))
             and (t.cues or not _only_after(_SERVED, t, sentences))
             and (t.cues or not _only_after(_EXAMPLE, t, sentences))
@@ -245,7 +250,7 @@ def _aliases(defined: dict[str, str], keys: set[str], cues: set[str],
             aliases[k] = spelling
     for k in sorted(keys - aliases.keys()):
         longer = {aliases.get(o, o) for o in keys
-                  if o != k and (same(k, o) or _one_word_more(k, o))}
+                  if o != k and (same(k, o) or _one_word_more(k, o) or _generic_head_added(k, o))}
         longer = longer - systems if len(longer - systems) == 1 else longer
         if len(longer) == 1:
             aliases[k] = longer.pop()
@@ -278,6 +283,13 @@ def _one_word_more(short: str, long: str) -> bool:
     words, more = short.split(), long.split()
     return len(words) >= 2 and len(more) == len(words) + 1 and (words[0], words[-1]) == (
         more[0], more[-1]) and any(more[:i] + more[i + 1:] == words for i in range(len(more)))
+
+
+def _generic_head_added(short: str, long: str) -> bool:
+    """'teacher' and 'large teacher model': one word named, a model's generic head after it."""
+    words = long.split()
+    return " " not in short and len(words) >= 2 and words[-2] == short and words[-1] in (
+        "model", "network", "module", "agent")
 
 
 def same(short: str, long: str) -> bool:

@@ -314,6 +314,16 @@ _REPEAT_BEFORE = re.compile(
     r"(?:\s*-\s*(?:layers?|blocks?)|\s+(?:stacked|identical|repeated|consecutive|successive))?"
     r"\s*$", re.I)
 _REPEAT_AFTER = re.compile(r"^\s*[×x]\s*(\d{1,3})\b")
+_MAPPED_TO = re.compile(r"\b(?:maps?|mapped|converts?|converted|transforms?|transformed|"
+                        r"projects?|projected|encodes?|encoded|sends?|sent|passes|passed|"
+                        r"feeds?|fed|forwards?|routes?|routed|added|adds?)\b[^,;]*$", re.I)
+_DETERMINERS = frozenset("the a an".split())
+# verbs whose bare object is a part: "the teacher produces soft targets"
+_OPENING_VERBS = frozenset("""produces generates outputs predicts returns extracts emits yields
+    creates computes collects proposes reads takes receives consumes""".split())
+_OBJECT_OPENERS = _DETERMINERS | frozenset("them it its their each both all these this".split())
+# qualifiers a loose noun phrase may open with, and leaves out: "the final detections"
+_QUALIFIERS = frozenset("final initial same next new current original selected".split())
 _BEFORE_VERB = frozenset("""to we they it which that who can could may might will would should must
     cannot does do did have has had""".split())
 _NOT_OBJECT = frozenset("""are were is was be of from to in for with and or that which as by on at
@@ -333,15 +343,19 @@ class Mention:
     name: bool          # a capitalised name or acronym with no head word ("GlimpRouter")
     repeat: int | None  # "6 stacked layers", "6-layer", "layer × 6"
     listed: bool = False  # an item of an enumeration ("three modules: A, B and C")
+    loose: bool = False   # a noun phrase only an article marks ("the speech synthesizer")
 
 
-def mentions(sentences: list[Sentence]) -> list[Mention]:
+def mentions(sentences: list[Sentence], loose: bool = False) -> list[Mention]:
     """Every component phrase of every sentence, in reading order; where two overlap, an
-    enumerated item wins over a found phrase, and a longer phrase over a shorter one."""
+    enumerated item wins over a found phrase, and a longer phrase over a shorter one. A
+    `loose` reading (for a short text) also takes every noun phrase an article opens."""
     items = {it for found in enumerations(sentences) for it in found}
     kept: list[Mention] = []
     for i, s in enumerate(sentences):
         found = _english(i, s.text, s.stage) + _chinese(i, s.text) + _listed(i, s.text, items)
+        found += [m for m in (_determined(i, s.text) if loose else []) if not any(
+            m.start <= f.start and f.end < m.end for f in found)]  # "a crawler collects ..."
         taken: list[Mention] = []
         for m in sorted(found, key=lambda m: (not m.listed, m.start - m.end, m.start)):
             if all(m.end <= t.start or m.start >= t.end for t in taken):
@@ -391,6 +405,47 @@ def _english(index: int, text: str, titled: bool = False) -> list[Mention]:
     return found
 
 
+def _determined(index: int, text: str) -> list[Mention]:
+    """Noun phrases an article opens ('the speech synthesizer', 'the candidate boxes'), up to
+    the verb that the next article shows ('converts the') or a function word: a short text
+    names its parts once, often with head words no list foresees."""
+    tokens = list(_TOKEN.finditer(text))
+    found = []
+    for i, tok in enumerate(tokens):
+        opener = tok[0].lower()
+        if opener not in _DETERMINERS and not (opener in _OPENING_VERBS and _adjacent_to(
+                tokens, i, text) and tokens[i + 1][0].lower() not in _DETERMINERS):
+            continue
+        words: list[re.Match[str]] = []
+        for j in range(i + 1, min(i + 8, len(tokens))):
+            word = tokens[j][0].lower()
+            if not _adjacent(text, tokens[j - 1], tokens[j]) or word in _DETERMINERS:
+                break
+            if word in STOPWORDS and not (not words and word in _QUALIFIERS):
+                break
+            if words and _adjacent_to(tokens, j, text) and tokens[j + 1][0].lower() in (
+                    _OBJECT_OPENERS):
+                break  # "converts the ...", "compares them": the verb before its object
+            if word not in _QUALIFIERS:
+                words.append(tokens[j])
+        while words and not _noun_like(words[-1][0]):
+            words.pop()
+        quantity = re.match(r"\s+of\b", text[words[-1].end():]) if words else None
+        if 0 < len(words) <= 4 and not quantity and (
+                len(words) > 1 or _head(words[0][0]) not in BARE_GENERIC):
+            head = _head(words[-1][0])
+            acts = i == 0 or head.endswith(("er", "or"))  # "The student produces ..."
+            role = HEADS.get(head) or ("model" if acts else "data")
+            found.append(replace(_mention(index, text, words, role, False, head), loose=True))
+    return found
+
+
+def _noun_like(word: str) -> bool:
+    lower = word.lower()
+    return len(lower) > 2 and not lower[0].isdigit() and not lower.endswith("ly") and (
+        not lower.endswith(("ing", "ed")) or lower in NOUN_ING)
+
+
 def _verb(tokens: list[re.Match[str]], t: int, text: str, qualified: bool) -> bool:
     """Whether a head-like word is its sentence's verb: 'outputs the', 'network maps noise'."""
     word = tokens[t][0].lower()
@@ -428,7 +483,9 @@ def _modifier_start(tokens: list[re.Match[str]], t: int, text: str) -> int:
     while start > 0 and t - start < 3 and _adjacent(text, tokens[start - 1], tokens[start]):
         word = tokens[start - 1][0]
         before = tokens[start - 2][0] if start >= 2 else ""
-        if not _modifier(word) or _verb_follows(before) or word.lower() in (
+        mapped = before.lower() == "to" and start >= 2 and _MAPPED_TO.search(
+            text[:tokens[start - 2].start()])  # "maps random noise to fake images"
+        if not _modifier(word) or _verb_follows(before) and not mapped or word.lower() in (
                 w[0].lower() for w in tokens[start:t + 1]):
             break
         start -= 1

@@ -71,7 +71,8 @@ class OfflineDiagramPlanner(DiagramPlanner):
         lead = parse(_FIGURE_NUMBER.sub("", caption or ""))
         body = parse(text or "")
         sentences = lead + body
-        terms = _chosen(components(sentences, len(lead)), short=len(body) <= SHORT,
+        short = len(body) <= SHORT
+        terms = _chosen(components(sentences, len(lead), short), short=short,
                         chain=_chain_steps(lead))
         if len(terms) < 2:
             raise DiagramTextError(
@@ -136,7 +137,7 @@ def _chosen(terms: list[Term], short: bool,
         if role == "input":  # a second input as plain as the first: declared, captioned, or
             # in a short text, which names each part once
             second = min((t for t in fit if t is not ends[0] and (
-                short or t.declared == role or t.cues and len(t.spans) >= 2)),
+                t.declared == role or not _made(t) and (short or t.cues and len(t.spans) >= 2))),
                 key=lambda t: t.first, default=None)
     cued = sum(bool(t.cues) for t in distinct if t not in (*ends, second))
     room = MAX_MIDDLE if cued < CAPTION_LED else min(MAX_MIDDLE, cued + (0 if closed else EXTRA))
@@ -145,6 +146,12 @@ def _chosen(terms: list[Term], short: bool,
         if t.role in ("input", "output"):
             t.roles = Counter({"data": 1})
     return [t for t in (ends[0], second, *middle, ends[1]) if t] if middle else []
+
+
+def _made(t: Term) -> bool:
+    """'The translated text': a product, named by how it was made, is no input."""
+    first = t.key.split()[0]
+    return first.endswith("ed") and len(first) > 4
 
 
 def _chain_steps(caption: list[Sentence]) -> list[tuple[int, int, int]]:

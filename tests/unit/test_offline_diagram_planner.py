@@ -688,6 +688,46 @@ def test_a_client_trains_its_model_on_its_data_and_the_server_sends_the_result_b
             ("Model Update", "Server"), ("Server", "Global Model")} <= flow
 
 
+def test_a_short_text_s_parts_need_no_head_word_a_list_knows() -> None:
+    spec = plan("First, the speech recognizer transcribes the input audio into a transcript. "
+                "Then, the translation model translates the transcript into the target "
+                "language. Finally, the speech synthesizer converts the translated text into "
+                "output speech.")
+    roles = {n["label"]: n["role"] for n in spec["nodes"]}
+    assert {"Speech Recognizer", "Transcript", "Speech Synthesizer"} <= set(roles)
+    assert roles["Input Audio"] == "input" and roles["Translated Text"] == "data"
+    flow = {(a, b) for a, b, _ in arrows(spec)}
+    assert {("Input Audio", "Speech Recognizer"), ("Speech Recognizer", "Transcript"),
+            ("Transcript", "Translation Model")} <= flow
+
+
+def test_what_a_module_extracts_from_the_input_passes_through_it() -> None:
+    spec = plan("The backbone (ResNet-50) extracts multi-scale feature maps from the input "
+                "image. A feature pyramid network fuses the feature maps. The detection head "
+                "classifies the candidate boxes.")
+    assert {n["label"]: n.get("sublabel") for n in spec["nodes"]}["Backbone"] == "ResNet-50"
+    flow = {(a, b) for a, b, _ in arrows(spec)}
+    assert {("Input Image", "Backbone"), ("Backbone", "Multi-Scale Feature Maps")} <= flow
+    assert ("Input Image", "Multi-Scale Feature Maps") not in flow
+
+
+def test_what_a_generator_maps_noise_to_is_drawn_with_its_qualifier() -> None:
+    spec = plan("The generator network maps random noise to fake images. The discriminator "
+                "network receives both real images and fake images and outputs a realism "
+                "score.")
+    flow = {(a, b) for a, b, _ in arrows(spec)}
+    assert {("Random Noise", "Generator Network"), ("Generator Network", "Fake Images"),
+            ("Fake Images", "Discriminator Network"),
+            ("Real Images", "Discriminator Network")} <= flow
+
+
+def test_the_teacher_is_the_large_teacher_model() -> None:
+    drawn = labels(plan("A large teacher model and a small student model receive the input "
+                        "batch. The teacher produces soft targets. The distillation loss "
+                        "compares the predictions with the soft targets."))
+    assert "large teacher model" in drawn and "teacher" not in drawn and "soft targets" in drawn
+
+
 def test_losses_a_training_objective_combines_flow_into_it() -> None:
     spec = plan("The encoder maps the input image to a latent vector. The decoder reconstructs "
                 "the image from the latent vector. The training objective combines the "
