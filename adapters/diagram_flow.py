@@ -64,7 +64,7 @@ _TO_MAKE = re.compile(r"\bto\s+(?:create|generate|produce|build|construct|form|y
 # "A encodes the depth map into B": what A turns something into comes from A
 _TURNS_INTO = re.compile(r"^\s*(?:maps?|encodes?|transforms?|converts?|projects?|compress(?:es)?|"
                          r"embeds?|turns?|decomposes?|splits?|tokeniz(?:es)?|aggregates?|merges?|"
-                         r"fuses?|combines?)\s+(?:[\w-]+\s+){0,4}"
+                         r"fuses?|combines?)\s+(?:[\w'’-]+\s+){0,6}"
                          r"(?:in)?to\s+(?:the\s+|a\s+|an\s+)?$", re.I)
 # "A generates QA pairs, which the B attempts to solve": what B acts on flows into it
 _WHICH_THE = re.compile(r",\s*which\s+(?:the|a|an)\s+$", re.I)
@@ -149,7 +149,8 @@ def _along(order: list[Term], flows: list[tuple[str, str]]) -> list[Term]:
     while len(placed) < len(order):
         left = [t for t in order if t not in placed]
         ready = [t for t in left if not pending[t.key] & {u.key for u in left}]
-        pick = min(ready or left, key=lambda t: (t.key in ends, left.index(t)))
+        inner = [t for t in ready if t.key not in ends] or [t for t in left if t.key not in ends]
+        pick = min(inner or ready or left, key=left.index)  # a cycle breaks before an end
         placed.append(pick)
     return placed
 

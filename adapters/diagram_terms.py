@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from adapters.method_text import (
     CONNECTORS,
     GENERIC,
+    HEADS,
     Mention,
     Sentence,
     acronyms,
@@ -43,6 +44,9 @@ _SERVED = re.compile(r"\bfor\s+(?:the\s+|a\s+|an\s+)?$", re.I)  # "a large model
 _DECLARED = re.compile(r"\b(Input|Output)s?\s*:\s*(?:[\w-]+\s+){0,3}?(?:[\w-]+\s*,\s*)?$")
 # "Real-World Experimental Results": how the method was measured, not what it is made of
 _APPLIED = re.compile(r"\([^()\s]{1,8}(?:,\s*[^()\s]{1,8})*\)")  # "FR(vi)", "f(x, y)"
+# generic words that name what a model makes, not the model: 'encoder features' are no encoder
+_PRODUCTS = frozenset("""feature representation output data token vector value information
+    result state""".split())
 _EVALUATION = frozenset({"experimental", "experiment", "evaluation", "benchmark", "ablation"})
 _ADJECTIVE = re.compile(r"[a-z](?:able|ible|aware|based|guided|driven|free|agnostic|specific|"
                         r"wise)$")  # "Token-Alignable" qualifies a component, it is none
@@ -154,7 +158,7 @@ def components(sentences: list[Sentence], lead: int, short: bool = False) -> lis
     return [t for t in terms.values() if t.key not in systems and t.spans
             and (t.cues or not method or any(not sentences[s].aside for s, _, _ in t.spans))
             and (not t.name or len(t.spans) >= 2 or t.bonus > 0 or t.cues)
-            and (not t.loose or " " in t.key or len(t.spans) >= 2 or t.cues)
+            and (not t.loose or " " in t.key or len(t.spans) >= 2 or t.cues or t.role == "model")
             and (t.cues or not _aside(t, sentences))
             and (t.cues or not _only_after(_SERVED, t, sentences))
             and (t.cues or not _only_after(_EXAMPLE, t, sentences))
@@ -298,7 +302,8 @@ def same(short: str, long: str) -> bool:
     if long.endswith(" " + short):
         return True
     rest = long[len(short) + 1:].split() if long.startswith(short + " ") else []
-    return bool(rest) and all(w in GENERIC or w == "agent" for w in rest)
+    makes = HEADS.get(short.split()[-1]) in ("model", "agent") and set(rest) <= _PRODUCTS
+    return bool(rest) and not makes and all(w in GENERIC or w == "agent" for w in rest)
 
 
 def _system_names(sentences: list[Sentence], found: list[Mention], lead: int) -> set[str]:

@@ -318,6 +318,9 @@ _MAPPED_TO = re.compile(r"\b(?:maps?|mapped|converts?|converted|transforms?|tran
                         r"projects?|projected|encodes?|encoded|sends?|sent|passes|passed|"
                         r"feeds?|fed|forwards?|routes?|routed|added|adds?)\b[^,;]*$", re.I)
 _DETERMINERS = frozenset("the a an".split())
+_NOT_AGENTS = frozenset("""color colour vector factor tensor error paper number order other
+    parameter answer letter member matter manner center centre border corner cover power
+    cluster character chapter header footer register folder floor door""".split())
 # verbs whose bare object is a part: "the teacher produces soft targets"
 _OPENING_VERBS = frozenset("""produces generates outputs predicts returns extracts emits yields
     creates computes collects proposes reads takes receives consumes""".split())
@@ -413,10 +416,12 @@ def _determined(index: int, text: str) -> list[Mention]:
     found = []
     for i, tok in enumerate(tokens):
         opener = tok[0].lower()
-        if opener not in _DETERMINERS and not (opener in _OPENING_VERBS and _adjacent_to(
-                tokens, i, text) and tokens[i + 1][0].lower() not in _DETERMINERS):
+        subject = i == 0 and tok[0][:1].isupper() and opener not in STOPWORDS  # "Volume ..."
+        if opener not in _DETERMINERS and not subject and not (
+                opener in _OPENING_VERBS and _adjacent_to(tokens, i, text)
+                and tokens[i + 1][0].lower() not in _DETERMINERS):
             continue
-        words: list[re.Match[str]] = []
+        words: list[re.Match[str]] = [tok] if subject else []
         for j in range(i + 1, min(i + 8, len(tokens))):
             word = tokens[j][0].lower()
             if not _adjacent(text, tokens[j - 1], tokens[j]) or word in _DETERMINERS:
@@ -434,10 +439,17 @@ def _determined(index: int, text: str) -> list[Mention]:
         if 0 < len(words) <= 4 and not quantity and (
                 len(words) > 1 or _head(words[0][0]) not in BARE_GENERIC):
             head = _head(words[-1][0])
-            acts = i == 0 or head.endswith(("er", "or"))  # "The student produces ..."
+            acts = i == 0 or _agent_noun(head)  # "The student produces ...", "synthesizer"
+            if subject and (not acts or len(words) < 2 and head not in HEADS):
+                continue  # a capital that only starts a sentence names a part it qualifies
             role = HEADS.get(head) or ("model" if acts else "data")
             found.append(replace(_mention(index, text, words, role, False, head), loose=True))
     return found
+
+
+def _agent_noun(word: str) -> bool:
+    """'synthesizer', 'translator', 'user': one who does; not 'color', 'vector', 'number'."""
+    return word.endswith(("er", "or")) and len(word) > 3 and word not in _NOT_AGENTS
 
 
 def _noun_like(word: str) -> bool:

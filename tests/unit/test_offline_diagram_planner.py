@@ -728,6 +728,18 @@ def test_the_teacher_is_the_large_teacher_model() -> None:
     assert "large teacher model" in drawn and "teacher" not in drawn and "soft targets" in drawn
 
 
+def test_a_cycle_between_two_parts_breaks_before_the_loss_not_after_it() -> None:
+    spec = plan("For each camera ray, we sample points along the ray. An MLP maps each point's "
+                "position and viewing direction to a color and a density. Volume rendering "
+                "integrates the colors along the ray into the pixel color, and the pixel color "
+                "feeds volume rendering again. The photometric loss compares it with the "
+                "ground-truth pixel.")
+    roles = {n["label"]: n["role"] for n in spec["nodes"]}
+    assert list(roles)[-1] == "Photometric Loss"
+    assert roles["Volume Rendering"] == "model" and roles["Pixel Color"] == "data"  # no "-or"
+    assert ("MLP", "Pixel Color") in {(a, b) for a, b, _ in arrows(spec)}
+
+
 def test_losses_a_training_objective_combines_flow_into_it() -> None:
     spec = plan("The encoder maps the input image to a latent vector. The decoder reconstructs "
                 "the image from the latent vector. The training objective combines the "
