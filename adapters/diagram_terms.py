@@ -1,6 +1,6 @@
 """The components a methodology text names, each with everything the text says of it.
 
-Mentions (adapters/method_text.py) merge into terms across acronyms, case, number and the
+Mentions (adapters/method_phrases.py) merge into terms across acronyms, case, number and the
 caption's wording; the whole method's own name, and what the text mostly compares against, are
 not components. The caption's mentions only mark which terms it names and where (`cues`).
 """
@@ -11,16 +11,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from adapters.method_phrases import Mention, acronyms, mentions, subsequence
 from adapters.method_text import (
     CONNECTORS,
     GENERIC,
     HEADS,
-    Mention,
     Sentence,
-    acronyms,
     is_acronym,
-    mentions,
-    subsequence,
     term_key,
 )
 

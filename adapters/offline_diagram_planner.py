@@ -20,13 +20,13 @@ from typing import Any
 
 from adapters.diagram_flow import SHORT, Edge, add_edge, flow_edges
 from adapters.diagram_terms import CHAIN_ARROW, Term, components, same
+from adapters.method_phrases import parts_in_parentheses
 from adapters.method_text import (
     CONNECTORS,
     GENERIC,
     STOPWORDS,
     Sentence,
     parse,
-    parts_in_parentheses,
     singular,
     term_key,
 )

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from adapters.keyword_diagram_retriever import KeywordDiagramRetriever
-from adapters.method_text import acronyms, clean, has_cjk, parse, singular
+from adapters.method_phrases import acronyms
+from adapters.method_text import clean, has_cjk, parse, singular
 from adapters.offline_diagram_planner import OfflineDiagramPlanner
 from application.diagrams.ports import DiagramTextError
 from application.diagrams.spec import MAX_LABEL_WORDS, validate
