@@ -10,6 +10,17 @@ DIRECTION_WORDS = {"LR": "left to right", "TB": "top to bottom"}
 
 
 def describe(spec: dict[str, Any]) -> str:
+    named: set[str] = set()  # a node's sub-label ("Image Encoder (ViT)") is said once, first
+
+    def _label(n: dict[str, Any]) -> str:
+        repeat = f" (×{n['repeat']})" if n.get("repeat") else ""
+        sub = f" ({n['sublabel']})" if n.get("sublabel") and n["id"] not in named else ""
+        named.add(n["id"])
+        return f"{n['label']}{sub}{repeat}"
+
+    def _names(items: list[dict[str, Any]]) -> str:
+        return _joined([_label(n) for n in items])
+
     nodes = {n["id"]: n for n in spec["nodes"]}
     order = {n["id"]: i for i, n in enumerate(spec["nodes"])}  # the planner's flow order
     flow = [e for e in spec["edges"] if e["kind"] != "feedback"]
@@ -31,9 +42,10 @@ def describe(spec: dict[str, Any]) -> str:
     for e in flow:
         successors[e["source"]].append(e)
     for source_id, edges in sorted(successors.items(), key=lambda item: order[item[0]]):
-        targets = ", ".join(_label(nodes[e["target"]]) + (f' ({e["label"]})' if e.get("label") else "")
-                            for e in edges)
-        sentences.append(f"{_label(nodes[source_id])} feeds {targets}.")
+        source = _label(nodes[source_id])
+        targets = [_label(nodes[e["target"]]) + (f' ({e["label"]})' if e.get("label") else "")
+                   for e in edges]
+        sentences.append(f"{source} feeds {_joined(targets)}.")
     for e in loops:
         sentences.append(f"A feedback loop returns from {_label(nodes[e['source']])} to "
                          f"{_label(nodes[e['target']])}"
@@ -44,11 +56,5 @@ def describe(spec: dict[str, Any]) -> str:
     return " ".join(sentences)
 
 
-def _label(n: dict[str, Any]) -> str:
-    repeat = f" (×{n['repeat']})" if n.get("repeat") else ""
-    return f"{n['label']}{repeat}"
-
-
-def _names(items: list[dict[str, Any]]) -> str:
-    labels = [_label(n) for n in items]
+def _joined(labels: list[str]) -> str:
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]

@@ -137,6 +137,16 @@ def test_description_walks_the_flow_and_the_loop() -> None:
         < walk.index("decoder feeds")
 
 
+def test_description_names_a_sub_label_once_and_lists_targets_in_words() -> None:
+    spec = new_diagram(
+        [node("img", "Image", "input"), node("enc", "Image Encoder", "model", sublabel="ViT"),
+         node("cls", "Classifier", "model"), node("map", "Attention Map", "output")],
+        [edge("img", "enc"), edge("enc", "cls"), edge("enc", "map")])
+    text = describe(spec)
+    assert "Image feeds Image Encoder (ViT)." in text
+    assert "Image Encoder feeds Classifier and Attention Map." in text
+
+
 def test_a_long_flat_chain_is_wrapped_into_rows() -> None:
     ids = [f"s{i}" for i in range(8)]
     spec = new_diagram([node(i, "encoder") for i in ids],
