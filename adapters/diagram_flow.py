@@ -13,7 +13,7 @@ from collections import Counter
 from typing import Any
 
 from adapters.diagram_terms import Term
-from adapters.method_text import Sentence
+from adapters.method_text import STOPWORDS, Sentence, term_key
 
 MAX_FEEDBACK = 2
 SHORT = 12  # sentences: a text this short names its inputs and outputs once
@@ -66,6 +66,12 @@ _TURNS_INTO = re.compile(r"^\s*(?:maps?|encodes?|transforms?|converts?|projects?
                          r"embeds?|turns?|decomposes?|splits?|tokeniz(?:es)?|aggregates?|merges?|"
                          r"fuses?|combines?)\s+(?:[\w'’-]+\s+){0,6}"
                          r"(?:in)?to\s+(?:the\s+|a\s+|an\s+)?$", re.I)
+# "A returns its scores (back) to the B": what passes, to label the arrow with
+_HANDS_OVER = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:then\s+|iteratively\s+|also\s+)?"
+                         r"(?:returns?|sends?|passes|feeds?|forwards?|gives?|provides?|hands?)\s+"
+                         r"(?:its\s+|their\s+|the\s+|a\s+|an\s+|these\s+)?"
+                         r"(?P<what>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2}?)\s+(?:back\s+)?"
+                         r"(?:in)?to\s+(?:the\s+|a\s+|an\s+)?", re.I)
 # "A generates QA pairs, which the B attempts to solve": what B acts on flows into it
 _WHICH_THE = re.compile(r",\s*which\s+(?:the|a|an)\s+$", re.I)
 # "After EEG preprocessing, the CST module encodes ...": the first, then the second
@@ -174,11 +180,8 @@ def _flows(order: list[Term], sentences: list[Sentence]
     """Source -> target pairs the verbs between neighbouring mentions state, with the
     sentence that states each; and the sources a list pairs item by item with what they
     make (branches side by side)."""
-    by_sentence: dict[int, list[tuple[int, int, str]]] = {}
+    by_sentence = _by_sentence(order)
     roles = {t.key: t.role for t in order}
-    for t in order:
-        for s, start, end in t.cues + t.spans:
-            by_sentence.setdefault(s, []).append((start, end, t.key))
     flows, branches = [], set()
     for s, spans in sorted(by_sentence.items()):
         text = sentences[s].text
@@ -223,6 +226,32 @@ def _flows(order: list[Term], sentences: list[Sentence]
         flows = [f for f in flows if f[2] != s or not {f[0], f[1]} <= listed] + paired
         branches |= starts
     return flows + _ordinal_steps(by_sentence, roles, sentences), frozenset(branches)
+
+
+def _by_sentence(order: list[Term]) -> dict[int, list[tuple[int, int, str]]]:
+    """Sentence -> the (start, end, key) of every mention in it, caption's included."""
+    found: dict[int, list[tuple[int, int, str]]] = {}
+    for t in order:
+        for s, start, end in t.cues + t.spans:
+            found.setdefault(s, []).append((start, end, t.key))
+    return found
+
+
+def flow_labels(order: list[Term], sentences: list[Sentence]) -> dict[tuple[str, str], str]:
+    """(source, target) -> what the text says passes between them, where no box shows it:
+    'the solver returns its scores to the proposer' labels that arrow 'scores'."""
+    keys = {t.key for t in order}
+    labels: dict[tuple[str, str], str] = {}
+    for s, spans in _by_sentence(order).items():
+        text = sentences[s].text
+        spans = _unnamed(sorted(spans), text)
+        for (_, a_end, a), (b_start, _, b) in zip(spans, spans[1:]):
+            handed = _HANDS_OVER.fullmatch(text[a_end:b_start])
+            what = handed and handed["what"].lower()
+            if what and a != b and term_key(what) not in keys and not set(
+                    what.split()) & STOPWORDS:
+                labels.setdefault((a, b), what)
+    return labels
 
 
 def _unnamed(spans: list[tuple[int, int, str]], text: str) -> list[tuple[int, int, str]]:

@@ -167,7 +167,8 @@ def _determined(index: int, text: str) -> list[Mention]:
         if 0 < len(words) <= 4 and not quantity and (
                 len(words) > 1 or _head(words[0][0]) not in BARE_GENERIC):
             head = _head(words[-1][0])
-            acts = i == 0 or _agent_noun(head)  # "The student produces ...", "synthesizer"
+            told = re.match(r"\s+(?:is|are|was|were|has|have|can|may)\b", text[words[-1].end():])
+            acts = i == 0 and not told or _agent_noun(head)  # "The student produces ..."
             if subject and (not acts or len(words) < 2 and head not in HEADS):
                 continue  # a capital that only starts a sentence names a part it qualifies
             role = HEADS.get(head) or ("model" if acts else "data")

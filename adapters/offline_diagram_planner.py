@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from adapters.diagram_flow import SHORT, Edge, add_edge, flow_edges
+from adapters.diagram_flow import SHORT, Edge, add_edge, flow_edges, flow_labels
 from adapters.diagram_terms import CHAIN_ARROW, Term, components, same
 from adapters.method_phrases import parts_in_parentheses
 from adapters.method_text import (
@@ -96,8 +96,9 @@ class OfflineDiagramPlanner(DiagramPlanner):
                       group=gids.get(member.get(t.key, "")), sublabel=t.short, repeat=t.repeat)
                  for t in order]
         stacked = any(t.repeat for t in order) and len(order) <= 8
+        labels = flow_labels(order, sentences)
         return new_diagram(
-            nodes, [edge(ids[a], ids[b], kind) for a, b, kind in edges],
+            nodes, [edge(ids[a], ids[b], kind, labels.get((a, b))) for a, b, kind in edges],
             [group(gids[label], label) for label in groups],
             direction="TB" if stacked else (archetype or {}).get("direction", "LR"),
             notes=[f"Its layout follows the {archetype['name'].lower()} reference."]

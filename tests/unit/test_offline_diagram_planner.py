@@ -120,6 +120,23 @@ def test_a_loop_gives_a_feedback_edge_back_to_the_planner() -> None:
     assert dangling(spec) == [] and connected(spec)
 
 
+def test_what_the_text_says_passes_along_an_arrow_labels_it() -> None:
+    spec = plan("The user sends a task to the planner agent. The planner agent writes steps for "
+                "the solver agent. The solver agent iteratively returns its scores to the "
+                "planner agent until the steps are done. The solver agent outputs the answer.")
+    by_id = {n["id"]: n["label"] for n in spec["nodes"]}
+    labelled = {(by_id[e["source"]], by_id[e["target"]], e["kind"]): e["label"]
+                for e in spec["edges"] if e["label"]}
+    assert labelled == {("User", "Planner Agent", "data"): "task",
+                        ("Solver Agent", "Planner Agent", "feedback"): "scores"}
+
+
+def test_a_subject_that_is_acted_upon_is_data_not_a_component() -> None:
+    spec = plan("The planner agent drafts a summary for the user. The final report is returned "
+                "to the user.")
+    assert {n["label"]: n["role"] for n in spec["nodes"]}.get("Report") in (None, "data")
+
+
 def test_a_stated_flow_and_the_loop_back_along_it_are_both_drawn() -> None:
     spec = plan("The user query goes to the proposer agent. The proposer agent writes tasks for "
                 "the solver agent. The solver agent iteratively returns its scores to the "
