@@ -39,6 +39,10 @@ EXTRA = 2        # ...and the text adds at most this many of its own
 MAX_GROUPS = 4
 RANK = {"input": 0, "output": 2, "loss": 3}
 
+_UNREAD_SCRIPTS = (("Japanese", re.compile(r"[\u3040-\u30ff]")),
+                   ("Korean", re.compile(r"[\uac00-\ud7af]")),
+                   ("Cyrillic", re.compile(r"[\u0400-\u04ff]")),
+                   ("Arabic", re.compile(r"[\u0600-\u06ff]")))
 _QUOTES = re.compile(r"[\"“”]|(?<!\w)['‘’]|['‘’](?!\w)")  # not the apostrophe in "GRIFFIN’s"
 _LEADING_FILLER = re.compile(r"^(?:(?:the|a|an|our|proposed)\s+)+", re.I)
 _PARENTHESES = re.compile(r"\s*\([^()]*\)")
@@ -75,7 +79,12 @@ class OfflineDiagramPlanner(DiagramPlanner):
         terms = _chosen(components(sentences, len(lead), short), short=short,
                         chain=_chain_steps(lead))
         if len(terms) < 2:
+            script = next((name for name, letters in _UNREAD_SCRIPTS
+                           if len(letters.findall(text or "")) >= 10), None)
             raise DiagramTextError(
+                f"The text is written in {script}, which the offline planner does not read: "
+                "write the method in English or Chinese."
+                if script else
                 "No method components were found in the text: it should name the method's "
                 "modules, inputs and outputs (e.g. 'the encoder maps the input image to "
                 "features').")

@@ -840,6 +840,16 @@ def test_text_without_a_method_is_refused(text: str) -> None:
         OfflineDiagramPlanner().plan(text, "Figure 1: A great paper", [])
 
 
+@pytest.mark.parametrize(("text", "script"), [
+    ("まず、エンコーダが入力画像を特徴に変換する。次に、デコーダがマスクを生成する。", "Japanese"),
+    ("인코더가 입력 이미지를 특징으로 변환하고 디코더가 마스크를 생성합니다.", "Korean"),
+])
+def test_a_text_in_a_script_the_planner_cannot_read_is_refused_saying_so(
+        text: str, script: str) -> None:
+    with pytest.raises(DiagramTextError, match=f"written in {script}.*English or Chinese"):
+        OfflineDiagramPlanner().plan(text, "Figure 1.", [])
+
+
 def test_every_dev_case_gives_a_valid_connected_diagram_in_its_own_words() -> None:
     cases = json.loads(DEV.read_text())
     sizes = []
