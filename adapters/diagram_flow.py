@@ -24,7 +24,7 @@ _CLAUSE = re.compile(r";|,\s*(?:and|but|while|whereas)\b")
 _FROM = re.compile(r"\s*from\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?", re.I)
 _INTO = re.compile(r"\s*(?:in)?to\s+(?:the\s+|a\s+|an\s+)?", re.I)  # "A maps X to Y": Y from A
 # "combines the visual features and the geometric features": the next item of a list
-_LISTED = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:,|and|or|as well as|&|,\s*(?:and|or))\s+"
+_LISTED = re.compile(r"[\s)]*(?:\([^()]*\)\s*)?(?:,|and|or|as well as|&|,\s*(?:and|or))\s+"
                      r"(?:the\s+|a\s+|an\s+|its\s+)?", re.I)
 _PASSIVE_PROCESS = re.compile(r"\b(?:(?:processed|encoded|mapped|consumed|embedded|transformed|"
                               r"converted|handled|analy[sz]ed)\s+(?:by|to|into|through)|"
@@ -62,10 +62,12 @@ _TO_MAKE = re.compile(r"\bto\s+(?:create|generate|produce|build|construct|form|y
                       r"obtain|extract|compute|predict)\s+"
                       r"(?:the\s+|a\s+|an\s+)?$", re.I)
 # "A encodes the depth map into B": what A turns something into comes from A
-_TURNS_INTO = re.compile(r"^\s*(?:maps?|encodes?|transforms?|converts?|projects?|compress(?:es)?|"
-                         r"embeds?|turns?|decomposes?|splits?|tokeniz(?:es)?|aggregates?|merges?|"
+_TURNS_INTO = re.compile(r"^[\s,)]*(?:maps?|encodes?|transforms?|converts?|projects?|"
+                         r"compress(?:es)?|embeds?|turns?|decomposes?|splits?|tokeniz(?:es)?|"
+                         r"aggregates?|merges?|"
                          r"fuses?|combines?)\s+(?:[\w'’-]+\s+){0,6}"
                          r"(?:in)?to\s+(?:the\s+|a\s+|an\s+)?$", re.I)
+_NAMING = re.compile(r"\s*\(\s*|\s*,\s*(?:a|an|the)\s+|\s+or\s+(?:a|an|the)\s+")
 # "A returns its scores (back) to the B": what passes, to label the arrow with
 _HANDS_OVER = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:then\s+|iteratively\s+|also\s+)?"
                          r"(?:returns?|sends?|passes|feeds?|forwards?|gives?|provides?|hands?)\s+"
@@ -255,12 +257,14 @@ def flow_labels(order: list[Term], sentences: list[Sentence]) -> dict[tuple[str,
 
 
 def _unnamed(spans: list[tuple[int, int, str]], text: str) -> list[tuple[int, int, str]]:
-    """The mentions without the name a part is given in parentheses ('the image encoder
-    (ViT)'): one mention of the part."""
+    """The mentions without the name a part is given in parentheses or in apposition ('the
+    image encoder (ViT)', 'the image encoder, a ResNet or a ViT,'): one mention of the part."""
     kept = spans[:1]
     for span in spans[1:]:
-        if span[2] != kept[-1][2] or not re.fullmatch(r"\s*\(\s*", text[kept[-1][1]:span[0]]):
+        if span[2] != kept[-1][2] or not _NAMING.fullmatch(text[kept[-1][1]:span[0]]):
             kept.append(span)
+        else:  # what follows the part follows its name: ", maps each text to ..."
+            kept[-1] = (kept[-1][0], span[1], span[2])
     return kept
 
 

@@ -44,6 +44,9 @@ _APPLIED = re.compile(r"\([^()\s]{1,8}(?:,\s*[^()\s]{1,8})*\)")  # "FR(vi)", "f(
 # generic words that name what a model makes, not the model: 'encoder features' are no encoder
 _PRODUCTS = frozenset("""feature representation output data token vector value information
     result state""".split())
+_APPOSED = re.compile(r"\s*,\s*(?:a|an|the)\s+")      # "the image encoder, a ResNet ..."
+_ALTERNATIVE = re.compile(r"\s+or\s+(?:a|an|the)\s+")  # "... or a Vision Transformer"
+_APPOSITION_END = re.compile(r"\s*(?:,|or\b)")
 _EVALUATION = frozenset({"experimental", "experiment", "evaluation", "benchmark", "ablation"})
 _ADJECTIVE = re.compile(r"[a-z](?:able|ible|aware|based|guided|driven|free|agnostic|specific|"
                         r"wise)$")  # "Token-Alignable" qualifies a component, it is none
@@ -117,7 +120,7 @@ def components(sentences: list[Sentence], lead: int, short: bool = False) -> lis
                        systems)
     named = {k: v for k, v in _named_instances(sentences, found, defined).items()
              if k not in systems}
-    aliases.update({k: v for k, v in named.items() if k not in aliases})
+    aliases.update(named)  # a name given to a part in place is that part
     terms: dict[str, Term] = {}
     for m in found:
         key = aliases.get(m.key, m.key)
@@ -166,20 +169,30 @@ def components(sentences: list[Sentence], lead: int, short: bool = False) -> lis
 
 def _named_instances(sentences: list[Sentence], found: list[Mention], defined: dict[str, str]
                      ) -> dict[str, str]:
-    """Name key -> the component it names in parentheses: 'the image encoder (ViT)', 'a text
-    encoder (BERT)'; the name is which model fills the part, not a part of its own."""
+    """Name key -> the component it names in parentheses or in apposition: 'the image encoder
+    (ViT)', 'the image encoder, a ResNet or a Vision Transformer, maps ...'; the name is which
+    model fills the part, not a part of its own."""
     by_sentence: dict[int, list[Mention]] = {}
     for m in found:
         by_sentence.setdefault(m.sentence, []).append(m)
     named: dict[str, str] = {}
     for index, said in by_sentence.items():
         text = sentences[index].text
+        filled = None  # the part an apposition names: its alternatives ("or a ...") too
         for part, name in zip(said, said[1:]):
-            bracketed = re.fullmatch(r"\s*\(\s*", text[part.end:name.start]) and text[
-                name.end:].lstrip().startswith(")")
+            between, after = text[part.end:name.start], text[name.end:]
+            bracketed = re.fullmatch(r"\s*\(\s*", between) and after.lstrip().startswith(")")
             if bracketed and is_acronym(name.surface) and " " not in name.surface and not (
                     name.key in defined or part.name or is_acronym(part.surface)):
                 named.setdefault(name.key, part.key)
+            alternative = filled and _ALTERNATIVE.fullmatch(between)
+            if (_APPOSED.fullmatch(between) and not part.name and part.surface.islower()
+                    or alternative) and name.surface[:1].isupper() and _APPOSITION_END.match(
+                    after) and name.key not in defined:
+                filled = filled if alternative else part.key
+                named.setdefault(name.key, filled)
+            else:
+                filled = None
     return named
 
 

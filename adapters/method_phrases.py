@@ -15,6 +15,7 @@ from adapters.method_text import (
     BARE_GENERIC,
     CJK_BARE_GENERIC,
     CJK_HEADS,
+    GENERIC,
     HEADS,
     NOUN_ING,
     STOPWORDS,
@@ -45,6 +46,10 @@ _REPEAT_AFTER = re.compile(r"^\s*[×x]\s*(\d{1,3})\b")
 _MAPPED_TO = re.compile(r"\b(?:maps?|mapped|converts?|converted|transforms?|transformed|"
                         r"projects?|projected|encodes?|encoded|sends?|sent|passes|passed|"
                         r"feeds?|fed|forwards?|routes?|routed|added|adds?)\b[^,;]*$", re.I)
+# verbs that may stand right before a noun ("does not receive gradient updates")
+_BASE_VERBS = frozenset("""receive send return pass feed call check remove select constrain
+    represent freeze multiply capture extract combine contain require predict encode decode
+    map merge sample""".split())
 _DETERMINERS = frozenset("the a an".split())
 _NOT_AGENTS = frozenset("""color colour vector factor tensor error paper number order other
     parameter answer letter member matter manner center centre border corner cover power
@@ -78,8 +83,8 @@ class Mention:
 
 
 def mentions(sentences: list[Sentence], loose: bool = False) -> list[Mention]:
-    """Every component phrase of every sentence, in reading order; where two overlap, an
-    enumerated item wins over a found phrase, and a longer phrase over a shorter one. A
+    """Every component phrase of every sentence, in reading order; where two overlap, the one
+    with more telling (non-generic) words wins, then an enumerated item, then the longer. A
     `loose` reading (for a short text) also takes every noun phrase an article opens."""
     items = {it for found in enumerations(sentences) for it in found}
     kept: list[Mention] = []
@@ -88,11 +93,17 @@ def mentions(sentences: list[Sentence], loose: bool = False) -> list[Mention]:
         found += [m for m in (_determined(i, s.text) if loose else []) if not any(
             m.start <= f.start and f.end < m.end for f in found)]  # "a crawler collects ..."
         taken: list[Mention] = []
-        for m in sorted(found, key=lambda m: (not m.listed, m.start - m.end, m.start)):
+        for m in sorted(found, key=lambda m: (-_telling(m), not m.listed, m.start - m.end,
+                                               m.start)):
             if all(m.end <= t.start or m.start >= t.end for t in taken):
                 taken.append(m)
         kept += sorted(taken, key=lambda m: m.start)
     return kept
+
+
+def _telling(m: Mention) -> int:
+    """How many of a phrase's words are not generic: 'image encoder' 2, 'graph memory layer' 2."""
+    return sum(w not in GENERIC for w in m.key.split())
 
 
 def _listed(index: int, text: str, items: set[str]) -> list[Mention]:
@@ -249,7 +260,7 @@ def _modifier(word: str) -> bool:
     lower = word.lower()
     if word == "&" or is_acronym(word):
         return True
-    return len(word) > 1 and not word[0].isdigit() and lower not in STOPWORDS \
+    return len(word) > 1 and not word[0].isdigit() and lower not in STOPWORDS | _BASE_VERBS \
         and not lower.endswith(("'s", "’s")) and not (lower.endswith("ly") and word.islower()) \
         and singular(lower) == lower and (not lower.endswith("ing") or lower in NOUN_ING
                                           or _head(lower) in HEADS)
@@ -430,7 +441,8 @@ def parts_in_parentheses(text: str) -> dict[int, list[str]]:
             continue
         parts = [p for p in re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+", body) if p]
         items = [_item(p, False) for p in parts]
-        if len(items) >= 2 and all(items) and all(len(p.split()) <= 4 for p in parts):
+        named = any(c.isupper() for it in items for c in it)  # not the "(image, text) pairs"
+        if len(items) >= 2 and all(items) and named and all(len(p.split()) <= 4 for p in parts):
             found[m.start()] = items
     return found
 

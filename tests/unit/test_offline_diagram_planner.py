@@ -758,6 +758,25 @@ def test_a_cycle_between_two_parts_breaks_before_the_loss_not_after_it() -> None
     assert ("MLP", "Pixel Color") in {(a, b) for a, b, _ in arrows(spec)}
 
 
+def test_a_model_named_in_apposition_fills_its_part_and_a_pair_type_is_no_list_of_parts(
+        ) -> None:
+    spec = plan("We collect (image, text) pairs. The image encoder, a ResNet or a Vision "
+                "Transformer, maps each image to an image embedding. The text encoder, a "
+                "Transformer, maps each text to a text embedding. A contrastive loss compares "
+                "the image embeddings with the text embeddings.")
+    nodes = {n["label"]: n.get("sublabel") for n in spec["nodes"]}
+    assert nodes["Image Encoder"] == "ResNet" and nodes["Text Encoder"] == "Transformer"
+    assert not {"Vision Transformer", "Transformer", "ResNet"} & set(nodes)
+    flow = {(a, b) for a, b, _ in arrows(spec)}
+    assert {("Image Encoder", "Image Embedding"), ("Text Encoder", "Text Embedding")} <= flow
+
+
+def test_a_verb_before_a_noun_is_no_qualifier_of_it() -> None:
+    drawn = labels(plan("The adapter is trained while the backbone does not receive gradient "
+                        "updates. The adapter outputs the prediction."))
+    assert "receive gradient updates" not in drawn
+
+
 def test_losses_a_training_objective_combines_flow_into_it() -> None:
     spec = plan("The encoder maps the input image to a latent vector. The decoder reconstructs "
                 "the image from the latent vector. The training objective combines the "
