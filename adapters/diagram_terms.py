@@ -109,7 +109,7 @@ def components(sentences: list[Sentence], lead: int, short: bool = False) -> lis
     """Every candidate component the text names (sentences from `lead` on; those before are
     the caption's), its mentions merged across acronyms, case and number; a `short` text's
     every noun phrase is a candidate."""
-    found = mentions(sentences, loose=short)
+    found = mentions(sentences, loose=short, lead=lead)
     spelled = acronyms(sentences[lead:])
     defined = acronyms(sentences[:lead]) | spelled
     keys = {m.key for m in found if m.sentence >= lead}

@@ -59,7 +59,7 @@ _OPENING_VERBS = frozenset("""produces generates outputs predicts returns extrac
     creates computes collects proposes reads takes receives consumes""".split())
 _OBJECT_OPENERS = _DETERMINERS | frozenset("them it its their each both all these this".split())
 # qualifiers a loose noun phrase may open with, and leaves out: "the final detections"
-_QUALIFIERS = frozenset("final initial same next new current original selected".split())
+_QUALIFIERS = frozenset("final initial same next new current original selected best".split())
 _BEFORE_VERB = frozenset("""to we they it which that who can could may might will would should must
     cannot does do did have has had""".split())
 _NOT_OBJECT = frozenset("""are were is was be of from to in for with and or that which as by on at
@@ -82,11 +82,14 @@ class Mention:
     loose: bool = False   # a noun phrase only an article marks ("the speech synthesizer")
 
 
-def mentions(sentences: list[Sentence], loose: bool = False) -> list[Mention]:
+def mentions(sentences: list[Sentence], loose: bool = False, lead: int = 0) -> list[Mention]:
     """Every component phrase of every sentence, in reading order; where two overlap, the one
     with more telling (non-generic) words wins, then an enumerated item, then the longer. A
-    `loose` reading (for a short text) also takes every noun phrase an article opens."""
-    items = {it for found in enumerations(sentences) for it in found}
+    `loose` reading (for a short text) also takes every noun phrase an article opens; the
+    caption's (its first `lead` sentences) count wherever the text uses them too."""
+    items: dict[str, str | None] = {it: None for found in enumerations(sentences)
+                                    for it in found}
+    items.update(_anchors(sentences, lead))
     kept: list[Mention] = []
     for i, s in enumerate(sentences):
         found = _english(i, s.text, s.stage) + _chinese(i, s.text) + _listed(i, s.text, items)
@@ -106,20 +109,31 @@ def _telling(m: Mention) -> int:
     return sum(w not in GENERIC for w in m.key.split())
 
 
-def _listed(index: int, text: str, items: set[str]) -> list[Mention]:
-    """Where the enumerated items occur in a sentence (singular or plural); a bare generic
-    word ('method', 'module') is no item."""
+def _listed(index: int, text: str, items: dict[str, str | None]) -> list[Mention]:
+    """Where the enumerated items (and the caption's phrases the text uses) occur in a
+    sentence, singular or plural; a bare generic word ('method', 'module') is no item."""
     found = []
-    for item in sorted(items):
+    for item, role in sorted(items.items()):
         pattern = r"(?<![\w-])" + re.escape(item) + r"(?:s|es)?(?![\w-])"
         words = item.split()
         head = _head(words[-1])
         if len(words) == 1 and head in BARE_GENERIC:
             continue  # "the first details the method": an item, but no component
         for m in re.finditer(pattern, text, re.I):
-            found.append(Mention(term_key(item), m[0], HEADS.get(head, "operation"), index,
-                                 m.start(), m.end(), head not in HEADS, None, True))
+            found.append(Mention(term_key(item), m[0], role or HEADS.get(head, "operation"),
+                                 index, m.start(), m.end(), head not in HEADS, None, True))
     return found
+
+
+def _anchors(sentences: list[Sentence], lead: int) -> dict[str, str]:
+    """The caption's capitalised names of two words or more ('A Textual Teacher generates
+    ...') that the text uses too, with their roles: the caption says they matter though no
+    head word does. (Its lowercase phrases too often run into a verb: 'the proof fails'.)"""
+    body = " ".join(s.text for s in sentences[lead:]).lower()
+    return {m.surface.lower(): m.role for i in range(lead)
+            for m in _determined(i, sentences[i].text)
+            if " " in m.surface and m.surface.istitle() and re.search(
+                r"(?<![\w-])" + re.escape(m.surface.lower()) + r"(?![\w-])", body)}
 
 
 def _english(index: int, text: str, titled: bool = False) -> list[Mention]:

@@ -96,7 +96,7 @@ class OfflineDiagramPlanner(DiagramPlanner):
                   if member.get(k) == label}
         order = _together(_parts_after_block(order, member), listed, member)
         order, edges = _contracted(*flow_edges(order, sentences, slots, skeleton,
-                                               frozenset(listed)), member)
+                                               frozenset(listed)), member, listed)
         groups, member = _along_the_flow(groups, member, order)
         order = _inputs_at_their_steps(order, edges, member)
         ids = {t.key: f"n{i + 1}" for i, t in enumerate(order)}
@@ -307,27 +307,31 @@ def _together(order: list[Term], listed: set[str], member: dict[str, str]) -> li
     return order
 
 
-def _contracted(order: list[Term], edges: list[Edge], member: dict[str, str]
-                ) -> tuple[list[Term], list[Edge]]:
+def _contracted(order: list[Term], edges: list[Edge], member: dict[str, str],
+                listed: set[str] = frozenset()) -> tuple[list[Term], list[Edge]]:
     """Each node a group already shows gives way to the group: its parts keep their places
     in the flow's order (they followed it there), what flowed into it flows into the first
-    part, what left it leaves the last (and an edge between it and one of its parts goes,
-    the group showing that, unless it was that part's only edge)."""
+    part, what left it leaves the last (into and out of every part, for parts `listed` side
+    by side); an edge between it and one of its parts goes, the group showing that, unless
+    it was that part's only edge."""
     for named in list(order):
         parts = _parts(named, order, member)
         if not parts:
             continue
         order = [t for t in order if t is not named]
-        ends = {named.key: (parts[-1].key, parts[0].key)}  # as a source, as a target
+        keys = [t.key for t in parts]
+        side_by_side = set(keys) <= listed
         place = {t.key: i for i, t in enumerate(order)}
         linked = {k for a, b, _ in edges if named.key not in (a, b) for k in (a, b)}
         contracted: list[Edge] = []
         for a, b, kind in edges:
-            if named.key in (a, b) and ({a, b} - {named.key}) <= linked & {t.key for t in parts}:
+            if named.key in (a, b) and ({a, b} - {named.key}) <= linked & set(keys):
                 continue  # the block to one of its own, linked parts: the group shows that
-            a, b = ends.get(a, (a,))[0], ends.get(b, (None, b))[1]
-            add_edge(contracted, a, b, "feedback" if kind == "data" and place[a] > place[b]
-                     else kind)
+            sources = (keys if side_by_side else keys[-1:]) if a == named.key else [a]
+            targets = (keys if side_by_side else keys[:1]) if b == named.key else [b]
+            for a_, b_ in ((s, t) for s in sources for t in targets):
+                add_edge(contracted, a_, b_, "feedback" if kind == "data"
+                         and place[a_] > place[b_] else kind)
         edges = contracted
     return order, edges
 

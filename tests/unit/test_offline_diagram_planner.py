@@ -514,6 +514,18 @@ def test_parts_a_block_lists_in_parentheses_are_its_group_side_by_side() -> None
                for m in metrics)
 
 
+def test_what_flows_into_a_block_reaches_every_part_it_lists_side_by_side() -> None:
+    text = ("The circuit extractor maps the language model to a concept graph. The Graph "
+            "Metrics module reads the concept graph. On the concept graph the Graph Metrics "
+            "module measures Node Importance, Redundancy and Robustness. Node Importance ranks "
+            "the nodes. Redundancy counts repeated paths. Robustness measures stability.")
+    spec = plan(text, "Overview. Graph Metrics (Node Importance, Redundancy, Robustness) "
+                      "characterize the concept graph.")
+    assert "graph metrics module" not in labels(spec)  # the group shows the block
+    pairs = {(a, b) for a, b, _ in arrows(spec)}
+    assert {("Concept Graph", m) for m in ("Node Importance", "Redundancy", "Robustness")} <= pairs
+
+
 def test_a_block_s_parts_run_before_what_follows_it_when_the_caption_names_only_the_block(
         ) -> None:
     text = ("# Preprocessing\n\nThe raw signals are cleaned by the Signal Filter. Our model "
@@ -775,6 +787,19 @@ def test_a_verb_before_a_noun_is_no_qualifier_of_it() -> None:
     drawn = labels(plan("The adapter is trained while the backbone does not receive gradient "
                         "updates. The adapter outputs the prediction."))
     assert "receive gradient updates" not in drawn
+
+
+def test_a_part_the_caption_names_in_capitals_is_drawn_though_no_head_word_names_it(
+        ) -> None:
+    text = ("# Method\n\nWe first train the textual teacher with reinforcement learning on "
+            "long chains of thought. The textual teacher then supervises the latent student, "
+            "which learns to compress the reasoning into a few latent tokens. The latent "
+            "student feeds the action model, which outputs the robot actions. "
+            + "This is fast. " * 10)  # a long text: no loose reading
+    spec = plan(text, "Overview. (a) A Textual Teacher generates verbose reasoning, distilled "
+                      "into a Latent Student producing compact latent tokens.")
+    assert {"textual teacher", "latent student"} <= set(labels(spec))
+    assert ("Textual Teacher", "Latent Student", "data") in arrows(spec)
 
 
 def test_losses_a_training_objective_combines_flow_into_it() -> None:
