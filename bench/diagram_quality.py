@@ -8,7 +8,9 @@ edges drawn through boxes or group labels, aspect ratio
 and time per case; writes a contact sheet of every diagram and a table per case.
 
 Run:  make bench-diagrams      (python bench/diagram_quality.py [--iterations 3] [--limit N]
-                                [--only ID,ID])
+                                [--only ID,ID] [--cases FILE] [--out DIR])
+      The short paragraphs a user types first:
+      python bench/diagram_quality.py --cases bench/short_methods.json --out bench/out/short
 """
 
 from __future__ import annotations
