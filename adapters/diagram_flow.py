@@ -347,10 +347,10 @@ def _link_unreached(edges: list[Edge], order: list[Term], slots: dict[str, int],
     text tells side by side, neither feeds the other. A second input, and in a short text
     the first, goes to a step a sentence names with it."""
     inputs = [t for t in order if t.role == "input"]
-    also = [t.key for t in inputs[1:]]  # a second input starts a branch
-    if short and inputs and _beside(inputs[0], order, first=True) is not None:
-        also.insert(0, inputs[0].key)  # "Starting from Gaussian noise, the U-Net ..."
-    keys = [t.key for t in order if t.key not in also]
+    beside = {t.key: _beside(t, order) for t in inputs[1:]}  # a second input starts a branch
+    if short and inputs and _beside(inputs[0], order, first=True):
+        beside[inputs[0].key] = _beside(inputs[0], order, first=True)  # "Starting from ..."
+    keys = [t.key for t in order if t.key not in beside]
     parallel = {k for k in keys if k in siblings or k in slots
                 and skeleton["slots"][slots[k]].get("parallel")}
     for i, k in enumerate(keys[1:], 1):
@@ -364,9 +364,9 @@ def _link_unreached(edges: list[Edge], order: list[Term], slots: dict[str, int],
     for k, after in zip(keys, keys[1:]):
         if k not in ends | parallel and not any(s == k for s, _, _ in edges):
             add_edge(edges, k, after)  # no dead end before the output
-    for t in order:
-        if t.key in also and not any(s == t.key for s, _, _ in edges):
-            add_edge(edges, t.key, _beside(t, order))
+    for k, step in beside.items():
+        if not any(s == k for s, _, _ in edges):
+            add_edge(edges, k, step)
     _connect(edges, [t.key for t in order])
 
 
@@ -377,7 +377,9 @@ def _beside(given: Term, order: list[Term], first: bool = False) -> str | None:
     steps = [t for t in order if t.role != "input"]
     told = {min(given.spans)[0]} if first else {s for s, _, _ in given.spans + given.cues}
     named = next((t for t in steps if any(s in told for s, _, _ in t.spans + t.cues)), None)
-    return named.key if named else None if first else steps[0].key
+    if named:
+        return named.key
+    return None if first else steps[0].key
 
 
 def _previous(keys: list[str], i: int, parallel: set[str]) -> list[str]:
