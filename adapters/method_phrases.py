@@ -162,8 +162,9 @@ def _english(index: int, text: str, titled: bool = False) -> list[Mention]:
 
 
 def _determined(index: int, text: str) -> list[Mention]:
-    """Noun phrases an article opens ('the speech synthesizer', 'the candidate boxes'), up to
-    the verb that the next article shows ('converts the') or a function word: a short text
+    """Noun phrases an article opens ('the speech synthesizer', 'the candidate boxes'), or a
+    sentence's capitalised subject, or a verb like 'produces' bare ('produces soft targets'),
+    up to the verb the next article shows ('converts the') or a function word: a short text
     names its parts once, often with head words no list foresees."""
     tokens = list(_TOKEN.finditer(text))
     found = []
@@ -174,31 +175,39 @@ def _determined(index: int, text: str) -> list[Mention]:
                 opener in _OPENING_VERBS and _adjacent_to(tokens, i, text)
                 and tokens[i + 1][0].lower() not in _DETERMINERS):
             continue
-        words: list[re.Match[str]] = [tok] if subject else []
-        for j in range(i + 1, min(i + 8, len(tokens))):
-            word = tokens[j][0].lower()
-            if not _adjacent(text, tokens[j - 1], tokens[j]) or word in _DETERMINERS:
-                break
-            if word in STOPWORDS and not (not words and word in _QUALIFIERS):
-                break
-            if words and _adjacent_to(tokens, j, text) and tokens[j + 1][0].lower() in (
-                    _OBJECT_OPENERS):
-                break  # "converts the ...", "compares them": the verb before its object
-            if word not in _QUALIFIERS:
-                words.append(tokens[j])
-        while words and not _noun_like(words[-1][0]):
-            words.pop()
+        words = _phrase_after(tokens, i, text, [tok] if subject else [])
         quantity = re.match(r"\s+of\b", text[words[-1].end():]) if words else None
-        if 0 < len(words) <= 4 and not quantity and (
-                len(words) > 1 or _head(words[0][0]) not in BARE_GENERIC):
-            head = _head(words[-1][0])
-            told = re.match(r"\s+(?:is|are|was|were|has|have|can|may)\b", text[words[-1].end():])
-            acts = i == 0 and not told or _agent_noun(head)  # "The student produces ..."
-            if subject and (not acts or len(words) < 2 and head not in HEADS):
-                continue  # a capital that only starts a sentence names a part it qualifies
-            role = HEADS.get(head) or ("model" if acts else "data")
-            found.append(replace(_mention(index, text, words, role, False, head), loose=True))
+        if not 0 < len(words) <= 4 or quantity or (
+                len(words) == 1 and _head(words[0][0]) in BARE_GENERIC):
+            continue  # "a stack of ...", "the output"
+        head = _head(words[-1][0])
+        told = re.match(r"\s+(?:is|are|was|were|has|have|can|may)\b", text[words[-1].end():])
+        acts = i == 0 and not told or _agent_noun(head)  # "The student produces ..."
+        if subject and (not acts or len(words) < 2 and head not in HEADS):
+            continue  # a sentence's capital opens a part only when that part acts
+        role = HEADS.get(head) or ("model" if acts else "data")
+        found.append(replace(_mention(index, text, words, role, False, head), loose=True))
     return found
+
+
+def _phrase_after(tokens: list[re.Match[str]], i: int, text: str,
+                  words: list[re.Match[str]]) -> list[re.Match[str]]:
+    """The words of the phrase token i opens, a qualifier ('the final ...') left out, ending
+    in a noun."""
+    for j in range(i + 1, min(i + 8, len(tokens))):
+        word = tokens[j][0].lower()
+        if not _adjacent(text, tokens[j - 1], tokens[j]) or word in _DETERMINERS:
+            break
+        if word in STOPWORDS and (words or word not in _QUALIFIERS):
+            break
+        if words and _adjacent_to(tokens, j, text) and tokens[j + 1][0].lower() in (
+                _OBJECT_OPENERS):
+            break  # "converts the ...", "compares them": the verb before its object
+        if word not in _QUALIFIERS:
+            words.append(tokens[j])
+    while words and not _noun_like(words[-1][0]):
+        words.pop()
+    return words
 
 
 def _agent_noun(word: str) -> bool:
