@@ -22,6 +22,8 @@ Edge = tuple[str, str, str]  # source key, target key, kind
 
 _CLAUSE = re.compile(r";|,\s*(?:and|but|while|whereas)\b")
 _FROM = re.compile(r"\s*from\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?", re.I)
+_COMPARED = re.compile(r"\b(?:compares|matches|contrasts)\b", re.I)
+_AGAINST = re.compile(r"\s*(?:with|against|to)\s+(?:the\s+|a\s+|an\s+|its\s+)?", re.I)
 _INTO = re.compile(r"\s*(?:in)?to\s+(?:the\s+|a\s+|an\s+)?", re.I)  # "A maps X to Y": Y from A
 # "combines the visual features and the geometric features": the next item of a list
 _LISTED = re.compile(r"[\s)]*(?:\([^()]*\)\s*)?(?:,|and|or|as well as|&|,\s*(?:and|or))\s+"
@@ -45,7 +47,8 @@ _PROCESS = re.compile(r"\b(?:process(?:es)?|maps?|encodes?|takes?|receives?|cons
                       r"analy[sz]es?|attends? to|operates? on|uses?|leverages?|queries|"
                       r"applies|translates|transcribes|classifies|scores|ranks|filters|checks|"
                       r"verifies|evaluates|denoises|summari[sz]es|parses|answers|solves|"
-                      r"decodes|segments|recogni[sz]es|inspects|critiques|reviews)\b")
+                      r"decodes|segments|recogni[sz]es|inspects|critiques|reviews|compares|"
+                      r"matches|contrasts)\b")
 _FEED = re.compile(r"\b(?:feeds?|pass(?:es)?|sends?|forwards?|followed by|then|into|"
                    r"before)\b|→|->|然后|接着|随后|输入到|送入")
 _CARRIED = re.compile(r"(?:these|this|the resulting|the obtained|its|their|the)\s+(?:[\w-]+\s+)?"
@@ -108,8 +111,8 @@ def flow_edges(order: list[Term], sentences: list[Sentence], slots: dict[str, in
     roles = {t.key: t.role for t in order}
     read = {t.key: i for i, t in enumerate(order)}
     stated = [(a, b, s) for a, b, s in found
-              if roles[b] != "input" and (roles[a] != "output" and roles[a] != "loss"
-                                          or roles[a] == roles[b] == "loss")
+              if roles[b] != "input" and (roles[a] not in ("output", "loss")
+                                          or roles[b] == "loss")  # a loss compares outputs
               and (roles[a], roles[b]) != ("input", "output")]
     flows = [(a, b) for a, b, _ in stated]
     # "returns feedback to the planner": a loop's way back does not reorder the nodes, nor does
@@ -198,11 +201,12 @@ def _flows(order: list[Term], sentences: list[Sentence]
                 flows.append((before[-1], into[0], s))
         source = None  # where the flow stands: "A checks X and returns Y" -> Y comes from A
         hub = None  # "B combines X and Y": each item listed after the verb flows into B
+        # (as (B, way, the verb's words, the list so far))
         for i, ((a_start, a_end, a), (b_start, _, b)) in enumerate(zip(spans, spans[1:])):
             between = text[a_end:b_start]
-            if hub and _next_item(between, hub[2]):
+            if hub and _next_item(between, hub[3], hub[2]):
                 flows.append((b, hub[0], s) if hub[1] < 0 else (hub[0], b, s))
-                hub = (*hub[:2], hub[2] + between)
+                hub = (*hub[:3], hub[3] + between)
                 continue
             way = 0 if len(between) > 100 or _CLAUSE.search(between) else _direction(between)
             if _AFTER_COMMA.match(between) and _AFTER.match(text[:a_start]):
@@ -214,13 +218,13 @@ def _flows(order: list[Term], sentences: list[Sentence]
             if way > 0:
                 made = _PRODUCE.search(between) or _INTO.fullmatch(between)  # "maps X to Y"
                 flows.append((source if source and made else a, b, s))
-                hub = (flows[-1][0], 1, "") if _PRODUCE.search(between) else None
+                hub = (flows[-1][0], 1, between, "") if _PRODUCE.search(between) else None
                 source = None
             elif way < 0:
                 # "A extracts X from Y": Y goes into A, which made X of it
                 made_of = _FROM.fullmatch(between) and flows and flows[-1][1:] == (a, s)
                 flows.append((b, flows[-1][0] if made_of else a, s))
-                hub = (a, -1, "") if _PROCESS.search(between) else None
+                hub = (a, -1, between, "") if _PROCESS.search(between) else None
                 source = a
             elif source is None and not between.lstrip().startswith(","):
                 source = a  # the subject: "A checks X" (not the "Given X," before it)
@@ -297,11 +301,12 @@ def _respectively(spans: list[tuple[int, int, str]], text: str, s: int
     return flows, listed, starts
 
 
-def _next_item(between: str, listed: str) -> bool:
-    """Whether `between` goes on to the next item of a list ('X and Y', 'X, Y'); a comma before
-    'and' ends a clause unless the list already had a comma ('X, Y, and Z')."""
-    return bool(_LISTED.fullmatch(between)) and not (
-        _CLAUSE.search(between) and "," not in listed)
+def _next_item(between: str, listed: str, verb: str = "") -> bool:
+    """Whether `between` goes on to the next item of a list ('X and Y', 'X, Y'), or of what a
+    comparing `verb` sets side by side ('compares X with Y'); a comma before 'and' ends a
+    clause unless the list already had a comma ('X, Y, and Z')."""
+    return bool(_LISTED.fullmatch(between) or _COMPARED.search(verb) and _AGAINST.fullmatch(
+        between)) and not (_CLAUSE.search(between) and "," not in listed)
 
 
 def _ordinal_steps(by_sentence: dict[int, list[tuple[int, int, str]]], roles: dict[str, str],

@@ -92,6 +92,8 @@ class Term:
         if self.key.startswith("输入") or (
                 "input" in words and role == "data" and "embedding" not in words):
             return "input"
+        if self.key.startswith("ground truth") and role == "output":
+            return "data"  # what a loss compares against, not what the method outputs
         return "output" if "output" in words and role == "data" else role
 
     @property

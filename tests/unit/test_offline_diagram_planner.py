@@ -802,6 +802,18 @@ def test_a_part_the_caption_names_in_capitals_is_drawn_though_no_head_word_names
     assert ("Textual Teacher", "Latent Student", "data") in arrows(spec)
 
 
+def test_a_loss_takes_what_it_compares_and_ground_truth_is_no_output() -> None:
+    spec = plan("A large teacher model and a small student model receive the input batch. The "
+                "teacher produces soft targets, and the student produces predictions. The "
+                "distillation loss compares the predictions with the soft targets, and the "
+                "cross-entropy loss compares them with the ground-truth labels.")
+    roles = {n["label"]: n["role"] for n in spec["nodes"]}
+    assert roles["Ground-Truth Labels"] != "output"
+    flow = {(a, b) for a, b, _ in arrows(spec)}
+    assert {("Predictions", "Distillation Loss"), ("Soft Targets", "Distillation Loss"),
+            ("Ground-Truth Labels", "Cross-Entropy Loss")} <= flow
+
+
 def test_losses_a_training_objective_combines_flow_into_it() -> None:
     spec = plan("The encoder maps the input image to a latent vector. The decoder reconstructs "
                 "the image from the latent vector. The training objective combines the "
