@@ -120,6 +120,11 @@ def components(sentences: list[Sentence], lead: int, short: bool = False) -> lis
     systems = _system_names(sentences, found, lead)
     aliases = _aliases(defined, keys, {m.key for m in found if m.sentence < lead}, initialisms,
                        systems)
+    loose = {m.key for m in found if m.loose} - {m.key for m in found if not m.loose}
+    for k in sorted(loose - aliases.keys()):  # "a draft answer ... the draft": one thing
+        longer = [o for o in keys if o.startswith(k + " ")]
+        if " " not in k and len(longer) == 1:
+            aliases[k] = aliases.get(longer[0], longer[0])
     named = {k: v for k, v in _named_instances(sentences, found, defined).items()
              if k not in systems}
     aliases.update(named)  # a name given to a part in place is that part

@@ -814,6 +814,12 @@ def test_a_loss_takes_what_it_compares_and_ground_truth_is_no_output() -> None:
             ("Ground-Truth Labels", "Cross-Entropy Loss")} <= flow
 
 
+def test_the_short_name_a_text_refers_back_with_is_the_thing_it_named_first() -> None:
+    drawn = labels(plan("The LLM generates a draft answer for the question. A critic model "
+                        "scores the draft and writes feedback. The LLM revises the draft."))
+    assert len([label for label in drawn if label.startswith("draft")]) == 1
+
+
 def test_losses_a_training_objective_combines_flow_into_it() -> None:
     spec = plan("The encoder maps the input image to a latent vector. The decoder reconstructs "
                 "the image from the latent vector. The training objective combines the "
