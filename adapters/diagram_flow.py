@@ -231,7 +231,22 @@ def _flows(order: list[Term], sentences: list[Sentence]
         paired, listed, starts = _respectively(spans, text, s)
         flows = [f for f in flows if f[2] != s or not {f[0], f[1]} <= listed] + paired
         branches |= starts
-    return flows + _ordinal_steps(by_sentence, roles, sentences), frozenset(branches)
+    return (flows + _ordinal_steps(by_sentence, roles, sentences),
+            frozenset(branches | _told_alike(by_sentence, sentences)))
+
+
+def _told_alike(by_sentence: dict[int, list[tuple[int, int, str]]], sentences: list[Sentence]
+                ) -> set[str]:
+    """The subjects of consecutive sentences told alike ('The image encoder maps each image
+    to ... The text encoder maps each text to ...'): branches side by side."""
+    said: dict[int, tuple[str, str]] = {}  # sentence -> (its subject, the verb after it)
+    for s, spans in by_sentence.items():
+        start, end, key = _unnamed(sorted(spans), sentences[s].text)[0]
+        verb = re.match(r"[\s,]*([a-z]+s)\b", sentences[s].text[end:])
+        if start <= len("The ") and verb:
+            said[s] = (key, verb[1])
+    return {k for s, (key, verb) in said.items() if s - 1 in said
+            and said[s - 1][1] == verb and said[s - 1][0] != key for k in (key, said[s - 1][0])}
 
 
 def _by_sentence(order: list[Term]) -> dict[int, list[tuple[int, int, str]]]:
@@ -359,20 +374,41 @@ def _link_unreached(edges: list[Edge], order: list[Term], slots: dict[str, int],
     parallel = {k for k in keys if k in siblings or k in slots
                 and skeleton["slots"][slots[k]].get("parallel")}
     for i, k in enumerate(keys[1:], 1):
-        if k in branches and keys[i - 1] in branches:
-            continue
+        if k in branches and any(b in branches for b in keys[:i]):
+            continue  # a branch beside an earlier one: reading order does not feed it
         sources = _previous(keys, i, parallel)
         if not any(t == k for _, t, _ in edges) or keys[i - 1] in parallel and k not in parallel:
             for source in sources:
                 add_edge(edges, source, k)
     ends = {t.key for t in order if t.role in ("output", "loss")}
+    roles = {t.key: t.role for t in order}
     for k, after in zip(keys, keys[1:]):
         if k not in ends | parallel and not any(s == k for s, _, _ in edges):
-            add_edge(edges, k, after)  # no dead end before the output
+            joins = _past_branch(after, edges, roles) if after in branches else after
+            if joins:
+                add_edge(edges, k, joins)  # no dead end before the output
     for k, step in beside.items():
         if not any(s == k for s, _, _ in edges):
             add_edge(edges, k, step)
     _connect(edges, [t.key for t in order])
+
+
+def _past_branch(start: str, edges: list[Edge], roles: dict[str, str]) -> str | None:
+    """Where a branch beginning at `start` meets the rest: past the data it makes ('the text
+    encoder -> text embedding -> linear projections'), so a product of the branch beside it
+    joins there too, not at its start."""
+    at, seen = start, {start}
+    while True:
+        after = [b for a, b, kind in edges if a == at and kind == "data" and b not in seen]
+        if not after:
+            return None
+        met = next((b for b in after if roles[b] != "data"), None) if at != start else None
+        if met:
+            return met
+        at = next((b for b in after if roles[b] == "data"), None)
+        if at is None:
+            return None
+        seen.add(at)
 
 
 def _beside(given: Term, order: list[Term], first: bool = False) -> str | None:

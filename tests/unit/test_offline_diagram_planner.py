@@ -820,6 +820,17 @@ def test_the_short_name_a_text_refers_back_with_is_the_thing_it_named_first() ->
     assert len([label for label in drawn if label.startswith("draft")]) == 1
 
 
+def test_branches_told_alike_do_not_feed_each_other_and_meet_where_their_products_go(
+        ) -> None:
+    spec = plan("The image encoder maps each image to an image embedding. The text encoder maps "
+                "each text to a text embedding. The text embedding is projected by the linear "
+                "projection into the shared space.")
+    flow = {(a, b) for a, b, _ in arrows(spec)}
+    assert not {("Image Embedding", "Text Encoder"), ("Image Encoder", "Text Encoder")} & flow
+    assert {("Image Encoder", "Image Embedding"), ("Text Encoder", "Text Embedding"),
+            ("Image Embedding", "Linear Projection")} <= flow
+
+
 def test_losses_a_training_objective_combines_flow_into_it() -> None:
     spec = plan("The encoder maps the input image to a latent vector. The decoder reconstructs "
                 "the image from the latent vector. The training objective combines the "
