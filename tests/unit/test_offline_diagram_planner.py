@@ -831,6 +831,13 @@ def test_branches_told_alike_do_not_feed_each_other_and_meet_where_their_product
             ("Image Embedding", "Linear Projection")} <= flow
 
 
+def test_what_an_encoder_makes_is_not_the_encoder() -> None:
+    drawn = labels(plan("The encoder downsamples the input image. The bottleneck processes the "
+                        "coarsest features. Skip connections pass the encoder features to the "
+                        "decoder, which outputs the segmentation mask."))
+    assert {"encoder", "encoder features", "bottleneck", "decoder"} <= set(drawn)
+
+
 def test_losses_a_training_objective_combines_flow_into_it() -> None:
     spec = plan("The encoder maps the input image to a latent vector. The decoder reconstructs "
                 "the image from the latent vector. The training objective combines the "
