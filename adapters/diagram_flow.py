@@ -368,8 +368,9 @@ def _link_unreached(edges: list[Edge], order: list[Term], slots: dict[str, int],
     the first, goes to a step a sentence names with it."""
     inputs = [t for t in order if t.role == "input"]
     beside = {t.key: _beside(t, order) for t in inputs[1:]}  # a second input starts a branch
-    if short and inputs and _beside(inputs[0], order, first=True):
-        beside[inputs[0].key] = _beside(inputs[0], order, first=True)  # "Starting from ..."
+    start = _beside(inputs[0], order, first=True) if short and inputs else None
+    if start:
+        beside[inputs[0].key] = start  # "Starting from Gaussian noise, the U-Net ..."
     keys = [t.key for t in order if t.key not in beside]
     parallel = {k for k in keys if k in siblings or k in slots
                 and skeleton["slots"][slots[k]].get("parallel")}
