@@ -440,7 +440,7 @@ def _panel_groups(order: list[Term], sentences: list[Sentence], _: Any) -> dict[
         told = " ".join(sentences[i].text[start[1] if i == s else 0:end[1] if i == end[0]
                                           else None] for i in range(s, end[0] + (end[1] > 0)))
         said = {w.lower() for w in re.findall(r"[\w-]+", told)} - GENERIC - STOPWORDS
-        label = title[1][0].upper() + title[1][1:]
+        label = title[1]  # _groups capitalises every group's label (_titled)
         for t in order:
             if t.role in ("input", "output"):
                 continue  # they bracket the panels' work
