@@ -253,7 +253,7 @@ def _by_sentence(order: list[Term]) -> dict[int, list[tuple[int, int, str]]]:
     """Sentence -> the (start, end, key) of every mention in it, caption's included."""
     found: dict[int, list[tuple[int, int, str]]] = {}
     for t in order:
-        for s, start, end in t.cues + t.spans:
+        for s, start, end in set(t.cues + t.spans):  # a caption's stage: its cue is its span
             found.setdefault(s, []).append((start, end, t.key))
     return found
 

@@ -18,6 +18,7 @@ from adapters.method_text import (
     HEADS,
     Sentence,
     is_acronym,
+    singular,
     term_key,
 )
 
@@ -55,6 +56,11 @@ _SPELLING = re.compile(r"(?<=[A-Za-z])[A-Z](?=[a-z])|(?<=^[A-Z])[A-Z](?=[a-z]{2}
 CHAIN_ARROW = re.compile(r"->|→")
 _CHAIN_STEP = re.compile(r"(?:(?<=->)|(?<=→))\s*([A-Za-z][A-Za-z-]{2,}(?: [A-Za-z][A-Za-z-]*){0,2})"
                          r"(?=\s*(?:->|→|\(|[.,;]|$))")
+_STEP_END = re.compile(r"[,.;]\s|[,.;]?$")
+_PRODUCING = re.compile(r"\s*,?\s*(?:producing|yielding|resulting in|to produce|which produces?)\s+"
+                        r"(?:the\s+|a\s+|an\s+)?(.+?)(?=\s+(?:with|for|that|which|in|on|by)\b|"
+                        r"[,.;]|$)")
+_PARENTHESISED = re.compile(r"(.*?)\s*(?:\(([^()]*)\))?", re.S)
 ASIDE_WEIGHT = 0.3  # a mention in the introduction or the experiments, against one in the method
 
 
@@ -161,6 +167,7 @@ def components(sentences: list[Sentence], lead: int, short: bool = False) -> lis
             t.short = acronym  # "Small Model" drawn with the "SLM" the text also calls it
         t.bonus = min(t.bonus, 6) + (2 if t.short else 0)
     _cue_chain_abbreviations(sentences[:lead], found, terms)
+    _chain_stages(sentences, lead, terms)
     method = any(not s.aside for s in sentences[lead:])
     return [t for t in terms.values() if t.key not in systems and t.spans
             and (t.cues or not method or any(not sentences[s].aside for s, _, _ in t.spans))
@@ -219,6 +226,106 @@ def _cue_chain_abbreviations(caption: list[Sentence], found: list[Mention],
             fits = [t for t in terms.values() if t.spans and _abbreviates(words, t.key)]
             if fits:
                 max(fits, key=lambda t: (t.salience, t.key)).cues.append((index, start, end))
+
+
+def chain_steps(caption: list[Sentence]) -> list[tuple[int, int, int]]:
+    """The steps of the caption's longest arrow chain, as (sentence, start, end), trimmed:
+    the first starts after a colon ('The overall pipeline: Input Graph -> ...'), the last
+    ends with its clause ('... -> Big Block Diffusion, producing ...')."""
+    steps: list[tuple[int, int, int]] = []
+    for index, sentence in enumerate(caption):
+        text = sentence.text
+        arrows = list(CHAIN_ARROW.finditer(text))
+        if len(arrows) + 1 <= len(steps):
+            continue
+        bounds = [0, *(a.start() for a in arrows), len(text)]
+        starts = [0, *(a.end() for a in arrows)]
+        starts[0] = text.rfind(":", 0, bounds[1]) + 1
+        ends = bounds[1:]
+        last = _STEP_END.search(text, starts[-1])
+        ends[-1] = last.start() if last else ends[-1]
+        steps = []
+        for start, end in zip(starts, ends):
+            words = text[start:end]
+            start += len(words) - len(words.lstrip())
+            end -= len(words) - len(words.rstrip())
+            steps.append((index, start, end))
+    return steps if len(steps) >= 3 else []
+
+
+def _chain_stages(sentences: list[Sentence], lead: int, terms: dict[str, Term]) -> None:
+    """A caption chain's step that no one term of the text fills whole ('Small Block
+    Diffusion (DLLM Mode)' where the text says 'small blocks' and 'DLLM') is a stage of
+    its own: the authors name the figure's stages there. It is labelled with the step's
+    words the text uses, a parenthesised name as its sub-label, and stands where the
+    caption puts it. What the chain is said to produce ('..., producing AR and DLLM Base
+    Models') are its outputs, one each."""
+    vocabulary = {singular(w) for s in sentences[lead:] for w in re.findall(r"[\w-]+", s.text)}
+    steps = chain_steps(sentences[:lead])
+    for index, start, end in steps:
+        step = sentences[index].text[start:end]
+        main, aside = _PARENTHESISED.fullmatch(step).group(1, 2)
+        if any(t.spans and any(c[0] == index and c[1] <= start and c[2] >= start + len(main)
+                               for c in t.cues) for t in terms.values()):
+            continue  # 'SBS (Structure-based Scoring)': the text's SBS fills the step
+        stage = _stage(terms, main, (index, start, end), vocabulary)
+        short = _used_words(aside or "", vocabulary)
+        if stage and 0 < len(short) <= 2:
+            stage.short = " ".join(short)
+    if steps:
+        index, _, end = steps[-1]
+        made = _PRODUCING.match(sentences[index].text, end)
+        at = made.start(1) if made else 0
+        for item, said in _distributed(made[1]) if made else ():
+            at = sentences[index].text.find(said, at)
+            _stage(terms, item, (index, at, at + len(said)), vocabulary, "output")
+            at += len(said)
+
+
+def _stage(terms: dict[str, Term], phrase: str, at: tuple[int, int, int],
+           vocabulary: set[str], role: str | None = None) -> Term | None:
+    """The term a caption's `phrase` names at `at`, made of the words the text uses (the
+    text's own, if it has one by that name); no other term is cued there."""
+    words = _used_words(phrase, vocabulary)
+    whole = len(words) == len(phrase.split())
+    if not 0 < len(words) <= 4 or not whole and len(words) < 2 or all(
+            w.lower() in GENERIC for w in words):
+        return None  # 'Reconstructed Nodes' is no 'Nodes'
+    index, start, end = at
+    for t in terms.values():
+        t.cues = [c for c in t.cues if not (c[0] == index and start <= c[1] < end)]
+    label = " ".join(words)
+    stage = terms.setdefault(term_key(label), Term(term_key(label)))
+    cue = (index, start, min(end, start + len(phrase)))
+    if not stage.spans:
+        stage.surfaces = Counter({label: 1})
+        stage.spans, stage.loose = [cue], False
+    stage.roles = Counter({role or HEADS.get(singular(words[-1]), "operation"): 1})
+    stage.cues = [cue]
+    return stage
+
+
+def _distributed(phrase: str) -> list[tuple[str, str]]:
+    """(item, its words as written) of a list: 'AR and DLLM Base Models' -> 'AR Base Model'
+    and 'DLLM Base Model', one-word items sharing the last item's head, one each."""
+    items = [i for i in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", phrase) if i]
+    tail = items[-1].split()[1:]
+    if len(items) < 2 or not tail or any(" " in i for i in items[:-1]):
+        return [(i, i) for i in items]
+    head = tail[-1][:len(singular(tail[-1]))]
+    return [(" ".join([i.split()[0], *tail[:-1], head]), i) for i in items]
+
+
+def _used_words(phrase: str, vocabulary: set[str]) -> list[str]:
+    """The words of a phrase the text uses: of 'Big Block or Bidirectional Diffusion', the
+    alternatives whose every word it uses ('Bidirectional Diffusion')."""
+    def used(words: list[str]) -> bool:
+        return all(singular(w) in vocabulary for w in words)
+    options = [o.split() for o in re.split(r"\s+or\s+", phrase)]
+    kept = [o for o in options if used(o)]
+    if len(options) > 1 and kept:
+        return kept[0] if len(kept) == 1 else phrase.split()
+    return [w for w in phrase.split() if used([w])]
 
 
 def _abbreviates(words: list[str], key: str) -> bool:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from adapters.diagram_flow import SHORT, Edge, add_edge, flow_edges, flow_labels
-from adapters.diagram_terms import CHAIN_ARROW, Term, components, same
+from adapters.diagram_terms import Term, chain_steps, components, same
 from adapters.method_phrases import parts_in_parentheses
 from adapters.method_text import (
     CONNECTORS,
@@ -77,7 +77,7 @@ class OfflineDiagramPlanner(DiagramPlanner):
         sentences = lead + body
         short = len(body) <= SHORT
         terms = _chosen(components(sentences, len(lead), short), short=short,
-                        chain=_chain_steps(lead))
+                        chain=chain_steps(lead))
         if len(terms) < 2:
             script = next((name for name, letters in _UNREAD_SCRIPTS
                            if len(letters.findall(text or "")) >= 10), None)
@@ -137,43 +137,33 @@ def _chosen(terms: list[Term], short: bool,
     closed = len(chain) >= CAPTION_LED and all(
         any(c[0] == at and start <= c[1] < end for t in distinct for c in t.cues)
         for at, start, end in chain[:-1])
-    ends, second = [], None
+    ends, second, also = [], None, []
     for role, cues, pick in (("input", ("input",), min), ("output", ("output", "final"), max)):
         fit = [t for t in distinct if t.role == role and (not closed or t.cues) and (
             short or len(t.spans) >= 2 or any(c in t.key.split() for c in cues)
             or t.declared == role or t.cues)]
         declared = [t for t in fit if t.declared == role]  # "Output: Humanized text"
         ends.append(pick(declared or fit, key=lambda t: t.first) if fit else None)
+        if role == "output" and closed:  # "..., producing AR and DLLM Base Models"
+            also = [t for t in fit if t is not ends[-1]]
         if role == "input":  # a second input as plain as the first: declared, captioned, or
             # in a short text, which names each part once
             second = min((t for t in fit if t is not ends[0] and (
                 t.declared == role or not _made(t) and (short or t.cues and len(t.spans) >= 2))),
                 key=lambda t: t.first, default=None)
-    cued = sum(bool(t.cues) for t in distinct if t not in (*ends, second))
+    cued = sum(bool(t.cues) for t in distinct if t not in (*ends, second, *also))
     room = MAX_MIDDLE if cued < CAPTION_LED else min(MAX_MIDDLE, cued + (0 if closed else EXTRA))
-    middle = [t for t in distinct if t not in (*ends, second)][:room]
+    middle = [t for t in distinct if t not in (*ends, second, *also)][:room]
     for t in middle:
         if t.role in ("input", "output"):
             t.roles = Counter({"data": 1})
-    return [t for t in (ends[0], second, *middle, ends[1]) if t] if middle else []
+    return [t for t in (ends[0], second, *middle, *also, ends[1]) if t] if middle else []
 
 
 def _made(t: Term) -> bool:
     """'The translated text': a product, named by how it was made, is no input."""
     first = t.key.split()[0]
     return first.endswith("ed") and len(first) > 4
-
-
-def _chain_steps(caption: list[Sentence]) -> list[tuple[int, int, int]]:
-    """The steps of the caption's longest arrow chain, as (sentence, start, end)."""
-    steps: list[tuple[int, int, int]] = []
-    for index, sentence in enumerate(caption):
-        arrows = list(CHAIN_ARROW.finditer(sentence.text))
-        if len(arrows) + 1 > len(steps):
-            bounds = [0, *(a.start() for a in arrows), len(sentence.text)]
-            steps = [(index, bounds[0] if k == 0 else arrows[k - 1].end(), bounds[k + 1])
-                     for k in range(len(arrows) + 1)]
-    return steps if len(steps) >= 3 else []
 
 
 # -- skeleton and order -----------------------------------------------------------------
@@ -204,8 +194,9 @@ def _cued(cue: str, key: str) -> bool:
 def _ordered(terms: list[Term], slots: dict[str, int]) -> list[Term]:
     """Input first, then the text's order, output and losses last; the components the
     skeleton knows take its order among the places they hold, and then those the caption
-    names take the caption's."""
-    order = sorted(terms, key=lambda t: (RANK.get(t.role, 1), t.first))
+    names (outputs too) take the caption's."""
+    order = sorted(terms, key=lambda t: (RANK.get(t.role, 1), min(t.cues)
+                                         if t.role == "output" and t.cues else t.first))
     _reorder(order, lambda t: t.key in slots, lambda t: (slots[t.key], t.first))
     _reorder(order, lambda t: bool(t.cues), lambda t: min(t.cues))
     return order

@@ -277,6 +277,26 @@ def test_a_caption_chain_may_shorten_the_texts_words() -> None:
     assert ("graph encoder", "decoder module") in flow
 
 
+def test_a_caption_chains_stages_are_drawn_in_the_words_the_text_uses() -> None:
+    text = ("We start from an AR checkpoint and continue AR pretraining on code data. Training "
+            "with small blocks keeps the context clean, so block diffusion learns stable rules. "
+            "Bidirectional attention then widens the context of the diffusion model. The DLLM "
+            "base model and the AR base model are released.")
+    caption = ("Training pipeline. AR Mode Pretraining -> Code Pretraining -> Small Block "
+               "Diffusion (DLLM Mode) -> Huge Block or Bidirectional Diffusion, producing AR and "
+               "DLLM Base Models with two training tricks.")
+    spec = plan(text, caption)
+    stages = ["ar pretraining", "code pretraining", "small block diffusion",
+              "bidirectional diffusion"]
+    assert labels(spec) == [*stages, "ar base model", "dllm base model"]
+    assert {(a, b) for a, b, _ in arrows(spec, lower=True)} == {
+        *zip(stages, stages[1:]), ("bidirectional diffusion", "ar base model"),
+        ("bidirectional diffusion", "dllm base model")}
+    assert [n["role"] for n in spec["nodes"]][-2:] == ["output", "output"]
+    assert next(n for n in spec["nodes"] if n["label"] == "Small Block Diffusion"
+                )["sublabel"] == "DLLM"
+
+
 def test_a_caption_chain_the_text_names_says_all_the_figure_holds() -> None:
     text = ("The Structure Scorer rates every node of the input graph. The Masking Module hides "
             "the top-rated nodes. The Graph Encoder maps the masked graph to latent codes. The "
