@@ -86,6 +86,10 @@ _AFTER_COMMA = re.compile(r"^\s*(?:process|step|stage|phase)?\s*,\s*(?:the\s+|a\
 # "Step 1 updates the Proposer via HRPO": HRPO into the proposer
 _UPDATES = re.compile(r"\b(?:updat|optimi[sz]|train|refin|fine-tun)\w*\s+(?:the\s+|a\s+|an\s+)?$",
                       re.I)
+# "Score the candidates from the detector": the detector scores them; they go into it
+_SCORES = re.compile(r"\b(?:scor|rat|evaluat|judg|assess|rank|grad)\w*\s+(?:the\s+|each\s+|"
+                     r"every\s+|all\s+)?$", re.I)
+_FROM_JUDGE = re.compile(r"^\s*(?:from|by)\s+(?:the\s+|a\s+|an\s+)?$", re.I)
 _ON_DATA = re.compile(r"^\s*on\s+(?:its\s+|their\s+|the\s+|a\s+|an\s+)?$", re.I)
 _BY_MEANS = re.compile(r"^\s*(?:via|using|with|through)\s+(?:the\s+|a\s+|an\s+)?$", re.I)
 # "The SSA module then captures ...": on from what the sentence before made
@@ -134,11 +138,13 @@ def flow_edges(order: list[Term], sentences: list[Sentence], slots: dict[str, in
 def _without_shortcuts(edges: list[Edge], order: list[Term], stated: set[tuple[str, str]]
                        ) -> list[Edge]:
     """No arrow from A to C beside a stated A -> data -> C: the proposer feeds the solver
-    through the QA pairs it makes, and a direct arrow as well would only say it twice."""
-    data = {t.key for t in order if t.role == "data"}
+    through the QA pairs it makes, and a direct arrow as well would only say it twice; nor
+    beside A -> model -> C when C is data the model makes (candidates -> detector -> scores)."""
+    roles = {t.key: t.role for t in order}
     flows = {(a, b) for a, b, kind in edges if kind == "data"} & stated
     return [(a, c, kind) for a, c, kind in edges if kind != "data" or not any(
-        (a, b) in flows and (b, c) in flows for b in data)]
+        (a, b) in flows and (b, c) in flows for b in roles if roles[b] == "data" or (
+            roles[b] in ("model", "agent") and roles[c] == "data"))]
 
 
 def _made_inputs_are_data(order: list[Term], flows: list[tuple[str, str, int]]) -> None:
@@ -209,7 +215,8 @@ def _flows(order: list[Term], sentences: list[Sentence]
                 hub = (*hub[:3], hub[3] + between)
                 continue
             way = 0 if len(between) > 100 or _CLAUSE.search(between) else _direction(between)
-            if _AFTER_COMMA.match(between) and _AFTER.match(text[:a_start]):
+            if _AFTER_COMMA.match(between) and _AFTER.match(text[:a_start]) or (
+                    _FROM_JUDGE.match(between) and _SCORES.search(text[:a_start])):
                 way = 1
             elif (_BY_MEANS.match(between) or _ON_DATA.match(between)) and _UPDATES.search(
                     text[:a_start]):

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 
 from adapters.method_phrases import Mention, acronyms, mentions, subsequence
 from adapters.method_text import (
+    BARE_GENERIC,
     CONNECTORS,
     GENERIC,
     HEADS,
+    STOPWORDS,
     Sentence,
     is_acronym,
     singular,
@@ -60,6 +62,7 @@ _STEP_END = re.compile(r"[,.;]\s|[,.;]?$")
 _PRODUCING = re.compile(r"\s*,?\s*(?:producing|yielding|resulting in|to produce|which produces?)\s+"
                         r"(?:the\s+|a\s+|an\s+)?(.+?)(?=\s+(?:with|for|that|which|in|on|by)\b|"
                         r"[,.;]|$)")
+_FUNCTION_AFTER = "by|to|in|with|and|or|from|is|are|was|were|that|which|using|of|for|on|into"
 _PARENTHESISED = re.compile(r"(.*?)\s*(?:\(([^()]*)\))?", re.S)
 ASIDE_WEIGHT = 0.3  # a mention in the introduction or the experiments, against one in the method
 
@@ -144,7 +147,7 @@ def components(sentences: list[Sentence], lead: int, short: bool = False) -> lis
             continue
         term.surfaces[m.surface] += 2 if m.key == key else 1
         term.loose = term.loose and m.loose
-        term.roles[m.role] += 1
+        term.roles[m.role] += 0 if m.name and m.key != key else 1  # a name has no head word
         declared = _DECLARED.search(sentences[m.sentence].text[:m.start])
         if declared:  # an algorithm's "Input: ... Output: Humanized text"
             term.declared = declared[1].lower()
@@ -168,6 +171,7 @@ def components(sentences: list[Sentence], lead: int, short: bool = False) -> lis
         t.bonus = min(t.bonus, 6) + (2 if t.short else 0)
     _cue_chain_abbreviations(sentences[:lead], found, terms)
     _chain_stages(sentences, lead, terms)
+    _shortened(sentences[lead:], lead, terms)
     method = any(not s.aside for s in sentences[lead:])
     return [t for t in terms.values() if t.key not in systems and t.spans
             and (t.cues or not method or any(not sentences[s].aside for s, _, _ in t.spans))
@@ -226,6 +230,25 @@ def _cue_chain_abbreviations(caption: list[Sentence], found: list[Mention],
             fits = [t for t in terms.values() if t.spans and _abbreviates(words, t.key)]
             if fits:
                 max(fits, key=lambda t: (t.salience, t.key)).cues.append((index, start, end))
+
+
+def _shortened(body: list[Sentence], lead: int, terms: dict[str, Term]) -> None:
+    """A part named once in full is then often called by its one telling word: the
+    'candidate text tokens' become 'each candidate', 'the candidates'. Those mentions count
+    where nothing else is named."""
+    for t in list(terms.values()):
+        words = t.key.split()
+        if len(words) < 2 or not t.spans or words[0] in BARE_GENERIC | STOPWORDS or any(
+                w not in BARE_GENERIC for w in words[1:]) or _ADJECTIVE.search(words[0]):
+            continue
+        bare = re.compile(rf"\b(?:each|every|all|the|these|those)\s+({words[0]}s?)\b"
+                          rf"(?=\s*(?:[,.;:)]|$)|\s+(?:{_FUNCTION_AFTER})\b)", re.I)
+        for index, sentence in enumerate(body, lead):
+            if sentence.aside:
+                continue
+            taken = [(a, b) for u in terms.values() for s, a, b in u.spans if s == index]
+            t.spans += [(index, *m.span(1)) for m in bare.finditer(sentence.text)
+                        if not any(a < m.end(1) and m.start(1) < b for a, b in taken)]
 
 
 def chain_steps(caption: list[Sentence]) -> list[tuple[int, int, int]]:
@@ -361,9 +384,9 @@ def _function_only(t: Term, sentences: list[Sentence]) -> bool:
 def _aliases(defined: dict[str, str], keys: set[str], cues: set[str],
              initialisms: dict[str, list[str]], systems: set[str]) -> dict[str, str]:
     """Key -> the key it merges into: acronym -> long form, 'large model' -> the one undefined
-    acronym spelling it, 'encoder' -> the one 'X encoder' (a part rather than the method's
-    name when both fit); a caption's phrase merges into the one text phrase it contains or is
-    contained in."""
+    acronym spelling it, 'AIscore' -> 'AI-score', 'encoder' -> the one 'X encoder' (a part
+    rather than the method's name when both fit); a caption's phrase merges into the one text
+    phrase it contains, is contained in, or has one word more ('candidate tokens')."""
     aliases: dict[str, str] = {}
     for short_key, long_form in defined.items():
         long_key = term_key(long_form)
@@ -372,6 +395,10 @@ def _aliases(defined: dict[str, str], keys: set[str], cues: set[str],
             aliases.update({k: long_key for k in keys if k.endswith(" " + long_key)})
         else:
             aliases[long_key] = short_key
+    spaced = {k.replace(" ", ""): k for k in keys | cues if " " in k}
+    for k in sorted(keys - aliases.keys()):
+        if spaced.get(k):  # "AIscores" are the "AI-scores", "pretraining" the "pre-training"
+            aliases[k] = spaced[k]
     for k in sorted(keys - aliases.keys() - initialisms.keys()):
         spelling = _spelling(k, initialisms, cues)
         if spelling:
@@ -383,7 +410,8 @@ def _aliases(defined: dict[str, str], keys: set[str], cues: set[str],
         if len(longer) == 1:
             aliases[k] = longer.pop()
     for k in sorted(cues - keys - aliases.keys()):
-        named = {aliases.get(o, o) for o in keys if same(k, o) or same(o, k)}
+        named = {aliases.get(o, o) for o in keys
+                 if same(k, o) or same(o, k) or _one_word_more(k, o)}
         if len(named) == 1:
             aliases[k] = named.pop()
     return aliases

@@ -229,7 +229,11 @@ def _verb(tokens: list[re.Match[str]], t: int, text: str, qualified: bool) -> bo
     following = tokens[t + 1][0]
     if not following.islower() or following in _NOT_OBJECT:
         return False
-    return word in ("outputs", "returns", "answers") or qualified or _second_verb(tokens, t)
+    if word in ("outputs", "returns", "answers"):
+        return True
+    if following.endswith("ed") and re.match(r"\s+by\b", text[tokens[t + 1].end():]):
+        return False  # "candidate tokens sampled by the LLM": a participle follows a noun
+    return qualified or _second_verb(tokens, t)
 
 
 def _second_verb(tokens: list[re.Match[str]], t: int) -> bool:

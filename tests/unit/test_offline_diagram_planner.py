@@ -131,6 +131,32 @@ def test_what_the_text_says_passes_along_an_arrow_labels_it() -> None:
                         ("Solver Agent", "Planner Agent", "feedback"): "scores"}
 
 
+GUIDED = (
+    "The paraphraser LLM reads the AI-generated text and the system instructions. At each "
+    "step it proposes a set of candidate text tokens. The guidance detector assigns AIscores "
+    "to texts. {scoring} The token with the best AI-score is appended to the humanized text, "
+    "which is returned at the end.")
+GUIDED_CAPTION = ("Overview. We keep the token with the best AI-score among the candidate tokens "
+                  "sampled by the paraphraser LLM.")
+
+
+def test_a_part_called_by_its_telling_word_flows_where_the_text_says() -> None:
+    scoring = ("We score each candidate by appending it to the output and reading it with the "
+               "detector.")
+    spec = plan(GUIDED.format(scoring=scoring), GUIDED_CAPTION)
+    flow = {(a, b) for a, b, _ in arrows(spec, lower=True)}
+    assert {("paraphraser llm", "candidate text tokens"),
+            ("candidate text tokens", "guidance detector"),
+            ("guidance detector", "ai-score")} <= flow, flow
+    assert ("candidate text tokens", "ai-score") not in flow  # it goes through the detector
+    assert labels(spec).count("ai-score") == 1  # the AIscores are the AI-scores
+
+
+def test_what_is_scored_from_a_model_goes_into_it() -> None:
+    spec = plan(GUIDED.format(scoring="Score the candidates from the detector."), GUIDED_CAPTION)
+    assert ("candidate text tokens", "guidance detector", "data") in arrows(spec, lower=True)
+
+
 def test_a_subject_that_is_acted_upon_is_data_not_a_component() -> None:
     spec = plan("The planner agent drafts a summary for the user. The final report is returned "
                 "to the user.")
