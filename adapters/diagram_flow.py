@@ -45,12 +45,13 @@ _PROCESS = re.compile(r"\b(?:process(?:es)?|maps?|encodes?|takes?|receives?|cons
                       r"combines|fuses|merges|aggregates|concatenates|integrates|adapts|"
                       r"reads?|embeds?|transforms?|converts?|compress(?:es)?|tokeniz(?:es)?|"
                       r"analy[sz]es?|attends? to|operates? on|uses?|leverages?|queries|"
-                      r"applies|translates|transcribes|classifies|scores|ranks|filters|checks|"
+                      r"applies|translates|transcribes|classifies|scores|ranks|filters|check(?:s|ing)|"
                       r"verifies|evaluates|denoises|summari[sz]es|parses|answers|solves|"
                       r"decodes|segments|recogni[sz]es|inspects|critiques|reviews|compares|"
                       r"matches|contrasts)\b")
 _FEED = re.compile(r"\b(?:feeds?|pass(?:es)?|sends?|forwards?|followed by|then|into|"
-                   r"before)\b|→|->|然后|接着|随后|输入到|送入")
+                   r"before|routes?\s+to|stays?\s+with|(?:is|are)\s+handed\s+(?:over\s+)?to)\b|"
+                   r"→|->|然后|接着|随后|输入到|送入")
 _CARRIED = re.compile(r"(?:these|this|the resulting|the obtained|its|their|the)\s+(?:[\w-]+\s+)?"
                       r"(?:features?|embeddings?|outputs?|sequences?|representations?|tokens?|"
                       r"results?|vectors?)\s+(?:is|are)\s+(?:then\s+|further\s+|subsequently\s+)?"
@@ -93,6 +94,7 @@ _FROM_JUDGE = re.compile(r"^\s*(?:from|by)\s+(?:the\s+|a\s+|an\s+)?$", re.I)
 _ON_DATA = re.compile(r"^\s*on\s+(?:its\s+|their\s+|the\s+|a\s+|an\s+)?$", re.I)
 _BY_MEANS = re.compile(r"^\s*(?:via|using|with|through)\s+(?:the\s+|a\s+|an\s+)?$", re.I)
 # "The SSA module then captures ...": on from what the sentence before made
+_ROUTER = re.compile(r"(?:router|routing|dispatcher|gate|gating|selector)$", re.I)
 _THEN = re.compile(r"^\s*(?:\([^()]*\)\s*)?(?:module|block|layer|network|model|stage)?\s*"
                    r"(?:then|next|subsequently)\b", re.I)
 _ORDINAL = re.compile(r"^\s*(first(?:ly)?|second(?:ly)?|third(?:ly)?|fourth(?:ly)?|finally|"
@@ -129,10 +131,26 @@ def flow_edges(order: list[Term], sentences: list[Sentence], slots: dict[str, in
     edges: list[Edge] = []
     for a, b in flows:
         add_edge(edges, a, b, "data" if position[a] < position[b] else "feedback")
+    _through_routers(edges, order)
     _link_unreached(edges, order, slots, skeleton, siblings, branches,
                     short=len(sentences) <= SHORT)
     _add_feedback(edges, order, sentences, slots, skeleton)
     return order, _without_shortcuts(edges, order, set(flows))
+
+
+def _through_routers(edges: list[Edge], order: list[Term]) -> None:
+    """What enters a router and is said to reach a model goes there through the router:
+    'GlimpRouter checks the entropy ... High entropy routes to the LLM' draws
+    entropy -> GlimpRouter -> LLM, not an arrow from the entropy past the router."""
+    routers = {t.key for t in order if _ROUTER.search(t.label)}
+    kinds = {t.key: t.role for t in order}
+    for a, r, kind in list(edges):
+        if r not in routers or kind != "data":
+            continue
+        for e in [e for e in edges if e[0] == a and e[1] != r and e[2] == "data"
+                  and kinds[e[1]] in ("model", "agent")]:
+            edges.remove(e)
+            add_edge(edges, r, e[1])
 
 
 def _without_shortcuts(edges: list[Edge], order: list[Term], stated: set[tuple[str, str]]
@@ -326,9 +344,11 @@ def _respectively(spans: list[tuple[int, int, str]], text: str, s: int
 def _next_item(between: str, listed: str, verb: str = "") -> bool:
     """Whether `between` goes on to the next item of a list ('X and Y', 'X, Y'), or of what a
     comparing `verb` sets side by side ('compares X with Y'); a comma before 'and' ends a
-    clause unless the list already had a comma ('X, Y, and Z')."""
+    clause unless the list already had a comma ('X, Y, and Z'), and a list inside
+    parentheses ends with them."""
     return bool(_LISTED.fullmatch(between) or _COMPARED.search(verb) and _AGAINST.fullmatch(
-        between)) and not (_CLAUSE.search(between) and "," not in listed)
+        between)) and not (_CLAUSE.search(between) and "," not in listed) and not (
+        "(" in verb and ")" in between)  # "LLM (generates answers), GlimpRouter": list ends
 
 
 def _ordinal_steps(by_sentence: dict[int, list[tuple[int, int, str]]], roles: dict[str, str],

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from adapters.method_phrases import Mention, acronyms, mentions, subsequence
+from adapters.method_phrases import Mention, acronyms, enumerations, mentions, subsequence
 from adapters.method_text import (
     BARE_GENERIC,
     CONNECTORS,
@@ -126,7 +126,8 @@ def components(sentences: list[Sentence], lead: int, short: bool = False) -> lis
     keys = {m.key for m in found if m.sentence >= lead}
     initialisms = {m.key: [c.lower() for c in m.surface if c.isupper()] for m in found
                    if m.key in keys and m.key not in defined and _INITIALISM.fullmatch(m.surface)}
-    systems = _system_names(sentences, found, lead)
+    systems = _system_names(sentences, found, lead) - {  # "coordinates three layers: LLM,
+        term_key(item) for items in enumerations(sentences[:lead]) for item in items}  # X, SLM"
     aliases = _aliases(defined, keys, {m.key for m in found if m.sentence < lead}, initialisms,
                        systems)
     loose = {m.key for m in found if m.loose} - {m.key for m in found if not m.loose}

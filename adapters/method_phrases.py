@@ -65,6 +65,7 @@ _BEFORE_VERB = frozenset("""to we they it which that who can could may might wil
 _NOT_OBJECT = frozenset("""are were is was be of from to in for with and or that which as by on at
     into can may will would should could must have has had remain serve""".split())
 _WHOLE = frozenset({"architecture", "framework", "system", "pipeline", "overview", "approach"})
+_SYMBOL_AFTER = re.compile(r"\s*\(?\s*([A-Za-z]{1,3}_\{?[A-Za-z0-9]{1,6}\}?)(?![\w-])")
 _STACK_HEADS = frozenset("layer block encoder decoder transformer network cell unit head".split())
 
 
@@ -101,7 +102,28 @@ def mentions(sentences: list[Sentence], loose: bool = False, lead: int = 0) -> l
             if all(m.end <= t.start or m.start >= t.end for t in taken):
                 taken.append(m)
         kept += sorted(taken, key=lambda m: m.start)
-    return kept
+    return sorted(kept + _symbols(sentences[:lead], kept), key=lambda m: (m.sentence, m.start))
+
+
+def _symbols(caption: list[Sentence], found: list[Mention]) -> list[Mention]:
+    """A caption may name a part by the symbol it writes after it ('initial token entropy
+    H_init ... High H_init routes to LLM'): each later use of the symbol is that part."""
+    named: dict[str, tuple[Mention, tuple[int, int]]] = {}
+    for m in found:
+        symbol = _SYMBOL_AFTER.match(caption[m.sentence].text, m.end) \
+            if m.sentence < len(caption) else None
+        if symbol and symbol[1] not in named:
+            named[symbol[1]] = (m, (m.sentence, symbol.start(1)))
+    uses = []
+    for symbol, (m, defined) in named.items():
+        for index, s in enumerate(caption):
+            for use in re.finditer(rf"(?<![\w-]){re.escape(symbol)}(?![\w-])", s.text):
+                if (index, use.start()) != defined and not any(
+                        f.sentence == index and f.start < use.end() and use.start() < f.end
+                        for f in found):
+                    uses.append(replace(m, surface=symbol, sentence=index, start=use.start(),
+                                        end=use.end()))
+    return uses
 
 
 def _telling(m: Mention) -> int:
@@ -440,13 +462,15 @@ _ITEM_CUT = re.compile(
     r"\s(?:for|that|which|to|with|via|by|in|using|where|whose|on|from|consisting|as)\s|[(:]")
 
 
-def enumerations(sentences: list[Sentence]) -> list[list[str]]:
+def enumerations(sentences: list[Sentence], counted: bool = False) -> list[list[str]]:
     """The items of lists such as 'consists of three modules: A, B and C', and of a block's
-    parts named in parentheses ('Graph metrics (Node Importance, Redundancy, Robustness)')."""
-    found = [items for s in sentences for items in parts_in_parentheses(s.text).values()]
+    parts named in parentheses ('Graph metrics (Node Importance, Redundancy, Robustness)');
+    only lists that say how many parts they hold, if `counted`."""
+    found = [] if counted else [
+        items for s in sentences for items in parts_in_parentheses(s.text).values()]
     for s in sentences:
         m = _ENUMERATION.search(s.text)
-        if not m:
+        if not m or counted and not m["declared"]:
             continue
         body = m["body"].rstrip(".")
         body = _PARENTHESES.sub(" ", body) if not _ITEM_MARKER.search(body) else body

@@ -235,7 +235,7 @@ HEADS: dict[str, str] = {
                     .split(), "store"),
     **dict.fromkeys("""embedding feature representation token latent vector map dataset data
         graph trajectory context score passage document pair corpus photo page patch
-        posterior""".split(), "data"),
+        posterior entropy""".split(), "data"),
     **dict.fromkeys("""image text query question prompt video audio signal instruction
         observation spectrum spectra input noise""".split(), "input"),
     **dict.fromkeys("prediction answer mask response output action caption result label"
@@ -244,7 +244,7 @@ HEADS: dict[str, str] = {
 }
 # Heads too vague to stand alone: they need a modifier ("feature selector", not "module").
 BARE_GENERIC = GENERIC | {"attention", "encoding", "decoding", "token", "latent", "vector",
-                          "map", "context", "score", "label", "result",
+                          "map", "context", "score", "entropy", "label", "result",
                           "action", "update", "search", "selection", "generation", "sampling",
                           "optimization", "construction", "index", "head", "text", "signal",
                           "patch", "page"}

@@ -20,7 +20,7 @@ from typing import Any
 
 from adapters.diagram_flow import SHORT, Edge, add_edge, flow_edges, flow_labels
 from adapters.diagram_terms import Term, chain_steps, components, same
-from adapters.method_phrases import parts_in_parentheses
+from adapters.method_phrases import enumerations, parts_in_parentheses
 from adapters.method_text import (
     CONNECTORS,
     GENERIC,
@@ -77,7 +77,7 @@ class OfflineDiagramPlanner(DiagramPlanner):
         sentences = lead + body
         short = len(body) <= SHORT
         terms = _chosen(components(sentences, len(lead), short), short=short,
-                        chain=chain_steps(lead))
+                        chain=chain_steps(lead), inventory=enumerations(lead, counted=True))
         if len(terms) < 2:
             script = next((name for name, letters in _UNREAD_SCRIPTS
                            if len(letters.findall(text or "")) >= 10), None)
@@ -121,14 +121,16 @@ def _titled(label: str) -> str:
     return bare[:1].upper() + bare[1:] if bare else label
 
 
-def _chosen(terms: list[Term], short: bool,
-            chain: list[tuple[int, int, int]] = ()) -> list[Term]:
+def _chosen(terms: list[Term], short: bool, chain: list[tuple[int, int, int]] = (),
+            inventory: list[list[str]] = ()) -> list[Term]:
     """The components the caption names, then the most salient of the text's, none the same
     thing as another, after the earliest input and before the latest output (a long text
     must mention them twice, call them so, declare them in an algorithm or have the caption
     name them; a declared end wins). A caption that draws the flow as a `chain` of
     steps ("A -> B -> C") whose every step but perhaps the last names a component says all
     the figure holds: nothing is added to it, and its ends are the ones it names.
+    A caption that counts three parts or more as it lists them ('coordinates three layers:
+    LLM, GlimpRouter and SLM') names all the middle holds too, its ends aside.
     Other inputs and outputs stay as data: fake images between generator and discriminator."""
     distinct: list[Term] = []
     for t in sorted(terms, key=lambda t: (not t.cues, -t.salience, t.first)):
@@ -152,7 +154,11 @@ def _chosen(terms: list[Term], short: bool,
                 t.declared == role or not _made(t) and (short or t.cues and len(t.spans) >= 2))),
                 key=lambda t: t.first, default=None)
     cued = sum(bool(t.cues) for t in distinct if t not in (*ends, second, *also))
-    room = MAX_MIDDLE if cued < CAPTION_LED else min(MAX_MIDDLE, cued + (0 if closed else EXTRA))
+    named = {k for t in distinct if t.cues for k in (t.key, term_key(t.short or ""))}
+    counted = any(len(items) >= CAPTION_LED and all(term_key(item) in named for item in items)
+                  for items in inventory)
+    room = MAX_MIDDLE if cued < CAPTION_LED else min(
+        MAX_MIDDLE, cued + (0 if closed or counted else EXTRA))
     middle = [t for t in distinct if t not in (*ends, second, *also)][:room]
     for t in middle:
         if t.role in ("input", "output"):

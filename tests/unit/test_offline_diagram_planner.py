@@ -157,6 +157,27 @@ def test_what_is_scored_from_a_model_goes_into_it() -> None:
     assert ("candidate text tokens", "guidance detector", "data") in arrows(spec, lower=True)
 
 
+def test_a_caption_that_counts_its_parts_says_what_the_figure_holds() -> None:
+    text = ("We propose SwiftRouter, a training-free routing strategy. Given an input question, "
+            "the small model (SLM) glimpses the first token of each step, and we compute its "
+            "initial token entropy. SwiftRouter checks the initial token entropy against a "
+            "threshold. The large model (LLM) writes hard steps and the final answer, and the "
+            "small model writes routine steps. A KV cache keeps the context of both models. "
+            "The prefix caching mechanism keeps switching cheap. The KV cache is shared.")
+    caption = ("Overview of SwiftRouter. The framework coordinates three layers: LLM (generates "
+               "hard steps and final answers), SwiftRouter (entropy-based routing checking "
+               "initial token entropy H_init), and SLM (generates first tokens). High H_init "
+               "routes to LLM; low H_init stays with SLM.")
+    spec = plan(text, caption)
+    found = labels(spec)
+    assert {"swiftrouter", "llm", "slm", "token entropy"} <= set(found)
+    assert "kv cache" not in found and "prefix caching mechanism" not in found
+    flow = {(a, b) for a, b, _ in arrows(spec, lower=True)}
+    assert {("token entropy", "swiftrouter"), ("swiftrouter", "llm"),
+            ("swiftrouter", "slm")} <= flow, flow
+    assert ("llm", "swiftrouter") not in flow  # a list in parentheses ends with them
+
+
 def test_a_subject_that_is_acted_upon_is_data_not_a_component() -> None:
     spec = plan("The planner agent drafts a summary for the user. The final report is returned "
                 "to the user.")
