@@ -45,7 +45,8 @@ _PROCESS = re.compile(r"\b(?:process(?:es)?|maps?|encodes?|takes?|receives?|cons
                       r"combines|fuses|merges|aggregates|concatenates|integrates|adapts|"
                       r"reads?|embeds?|transforms?|converts?|compress(?:es)?|tokeniz(?:es)?|"
                       r"analy[sz]es?|attends? to|operates? on|uses?|leverages?|queries|"
-                      r"applies|translates|transcribes|classifies|scores|ranks|filters|check(?:s|ing)|"
+                      r"applies|translates|transcribes|classifies|scores|ranks|filters|"
+                      r"check(?:s|ing)|"
                       r"verifies|evaluates|denoises|summari[sz]es|parses|answers|solves|"
                       r"decodes|segments|recogni[sz]es|inspects|critiques|reviews|compares|"
                       r"matches|contrasts)\b")
