@@ -46,8 +46,8 @@ _PROCESS = re.compile(r"\b(?:process(?:es)?|maps?|encodes?|takes?|receives?|cons
                       r"reads?|embeds?|transforms?|converts?|compress(?:es)?|tokeniz(?:es)?|"
                       r"analy[sz]es?|attends? to|operates? on|uses?|leverages?|queries|"
                       r"applies|translates|transcribes|classifies|scores|ranks|filters|"
-                      r"check(?:s|ing)|"
-                      r"verifies|evaluates|denoises|summari[sz]es|parses|answers|solves|"
+                      r"check(?:s|ing)|verifies|evaluates|denoises|summari[sz]es|parses|"
+                      r"answers|solves|"
                       r"decodes|segments|recogni[sz]es|inspects|critiques|reviews|compares|"
                       r"matches|contrasts)\b")
 _FEED = re.compile(r"\b(?:feeds?|pass(?:es)?|sends?|forwards?|followed by|then|into|"
