@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from adapters.diagram_comparison import compared
 from adapters.diagram_flow import SHORT, Edge, add_edge, flow_edges, flow_labels
 from adapters.diagram_terms import Term, chain_steps, components, same
 from adapters.method_phrases import enumerations, parts_in_parentheses
@@ -72,6 +73,9 @@ _NOT_TITLE = re.compile(r"^(?:in|during|at|for|after|before|when|we|our|it|this|
 
 class OfflineDiagramPlanner(DiagramPlanner):
     def plan(self, text: str, caption: str, references: list[dict[str, Any]]) -> dict[str, Any]:
+        panels = compared(_FIGURE_NUMBER.sub("", caption or ""), text or "")
+        if panels:
+            return panels
         lead = parse(_FIGURE_NUMBER.sub("", caption or ""))
         body = parse(text or "")
         sentences = lead + body

@@ -3,6 +3,7 @@ component's outputs in the order the nodes flow."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -37,7 +38,9 @@ def describe(spec: dict[str, Any]) -> str:
     for g in spec["groups"]:
         members = [n for n in spec["nodes"] if n.get("group") == g["id"]]
         if members and g.get("label"):
-            sentences.append(f'The "{g["label"]}" group contains {_names(members)}.')
+            panel = re.fullmatch(r"\([a-z]\)", g["label"])  # a comparison's "(a)"
+            named_as = f"Panel {g['label']}" if panel else f'The "{g["label"]}" group'
+            sentences.append(f"{named_as} contains {_names(members)}.")
     successors: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for e in flow:
         successors[e["source"]].append(e)

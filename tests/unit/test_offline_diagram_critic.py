@@ -129,6 +129,8 @@ def test_description_walks_the_flow_and_the_loop() -> None:
     assert text.startswith("The diagram reads left to right and has 4 components.")
     assert "It starts from input image." in text
     assert '"Segmentation" group contains image encoder and decoder' in text
+    spec["groups"] = [group("g", "(b)")]  # a comparison's panel
+    assert "Panel (b) contains image encoder and decoder" in describe(spec)
     assert "A feedback loop returns from mask to image encoder (refine)." in text
     assert text.rstrip(".").endswith("It ends in mask")
     spec["edges"].reverse()  # the walk follows the nodes' flow, not the edges' listing

@@ -178,6 +178,32 @@ def test_a_caption_that_counts_its_parts_says_what_the_figure_holds() -> None:
     assert ("llm", "swiftrouter") not in flow  # a list in parentheses ends with them
 
 
+COMPARED_TEXT = (
+    "We compare two decoding modes. In AR order the model resolves the left-most token at "
+    "each step, so it meets the forking tokens as they come. Arbitrary order selects easy "
+    "tokens first and defers the forking tokens, which narrows the reasoning potential.")
+
+
+def test_a_caption_comparing_approaches_gives_one_panel_each_in_the_texts_words() -> None:
+    spec = plan(COMPARED_TEXT, "Confronting vs. bypassing uncertainty. (a) AR Order confronts "
+                "uncertain (forking) tokens sequentially. (b) Arbitrary Order bypasses uncertain "
+                "tokens, which limits reasoning potential.")
+    assert [g["label"] for g in spec["groups"]] == ["(a)", "(b)"]
+    by_id = {n["id"]: n for n in spec["nodes"]}
+    drawn = [(by_id[e["source"]]["label"], e["label"], by_id[e["target"]]["label"],
+              by_id[e["source"]]["group"]) for e in spec["edges"]]
+    assert drawn == [("AR Order", "confronts sequentially", "Forking Tokens", "g1"),
+                     ("Arbitrary Order", "bypasses", "Forking Tokens", "g2"),
+                     ("Forking Tokens", "limits", "Reasoning Potential", "g2")]
+
+
+def test_a_caption_that_compares_in_words_the_text_lacks_is_planned_as_usual() -> None:
+    spec = plan(COMPARED_TEXT, "Greedy vs. beam search. (a) Greedy search picks one token. "
+                "(b) Beam search keeps several beams.")
+    assert [g["label"] for g in spec["groups"]] != ["(a)", "(b)"]
+    assert "forking tokens" in labels(spec)
+
+
 def test_a_subject_that_is_acted_upon_is_data_not_a_component() -> None:
     spec = plan("The planner agent drafts a summary for the user. The final report is returned "
                 "to the user.")
