@@ -106,7 +106,8 @@ class OfflineDiagramPlanner(DiagramPlanner):
         ids = {t.key: f"n{i + 1}" for i, t in enumerate(order)}
         gids = {label: f"g{i + 1}" for i, label in enumerate(groups)}
         nodes = [node(ids[t.key], t.label, _role(t, slots, skeleton),
-                      group=gids.get(member.get(t.key, "")), sublabel=t.short, repeat=t.repeat)
+                      group=gids.get(member.get(t.key, "")), repeat=t.repeat,
+                      sublabel=t.short if t.short != t.label else None)  # no "PSV / PSV"
                  for t in order]
         stacked = any(t.repeat for t in order) and len(order) <= 8
         labels = flow_labels(order, sentences)

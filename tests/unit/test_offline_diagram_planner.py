@@ -1033,6 +1033,7 @@ def test_every_dev_case_gives_a_valid_connected_diagram_in_its_own_words() -> No
         assert dangling(spec) == [], case["id"]
         for n in spec["nodes"]:
             assert len(n["label"].split()) <= MAX_LABEL_WORDS, (case["id"], n["label"])
+            assert n.get("sublabel") != n["label"], (case["id"], n["label"])  # said twice
             missing = [w for w in n["label"].split() if not in_text(w, source)]
             assert missing == [], (case["id"], n["label"])
         sizes.append(len(spec["nodes"]))
