@@ -114,6 +114,7 @@ def flow_edges(order: list[Term], sentences: list[Sentence], slots: dict[str, in
     and the edges: a stated flow runs forward unless it closes a cycle. `siblings` (parts
     listed side by side) run in parallel where the text states no flow among them."""
     found, branches = _flows(order, sentences)
+    found += _made_by_name(order, found)
     _made_inputs_are_data(order, found)
     roles = {t.key: t.role for t in order}
     read = {t.key: i for i, t in enumerate(order)}
@@ -164,6 +165,27 @@ def _without_shortcuts(edges: list[Edge], order: list[Term], stated: set[tuple[s
     return [(a, c, kind) for a, c, kind in edges if kind != "data" or not any(
         (a, b) in flows and (b, c) in flows for b in roles if roles[b] == "data" or (
             roles[b] in ("model", "agent") and roles[c] == "data"))]
+
+
+def _made_by_name(order: list[Term], flows: list[tuple[str, str, int]]
+                  ) -> list[tuple[str, str, int]]:
+    """A product named by the act of a part the text names by its doer ('paraphrased text'
+    and the paraphraser, 'retrieved passages' and the retriever) comes from that part, when
+    the text names nothing else that makes it."""
+    doers = {t.key for t in order if t.role in ("model", "agent", "operation")}
+    makers = {_stem(w): k for k in doers for w in k.split() if w.endswith(("er", "or"))}
+    made = []
+    for t in order:
+        act = t.key.split()[0]
+        maker = makers.get(_stem(act)) if act.endswith("ed") and len(act) > 5 else None
+        if maker and maker != t.key and not any(b == t.key and a in doers for a, b, _ in flows):
+            made.append((maker, t.key, t.spans[0][0]))
+    return made
+
+
+def _stem(word: str) -> str:
+    """'paraphrased', 'paraphraser' -> 'paraphras'; 'encoded', 'encoder' -> 'encod'."""
+    return re.sub(r"(?:ed|er|or|d|r)$", "", word)
 
 
 def _made_inputs_are_data(order: list[Term], flows: list[tuple[str, str, int]]) -> None:

@@ -204,6 +204,15 @@ def test_a_caption_that_compares_in_words_the_text_lacks_is_planned_as_usual() -
     assert "forking tokens" in labels(spec)
 
 
+def test_a_product_named_by_a_parts_act_comes_from_that_part() -> None:
+    spec = plan("Our method turns AI-generated text into translated text that no detector "
+                "flags. The translator model reads the AI-generated text and the style prompt. "
+                "The judge model then checks the translated text and returns a score.")
+    flow = {(a, b) for a, b, _ in arrows(spec, lower=True)}
+    assert {("ai-generated text", "translator model"), ("translator model", "translated text"),
+            ("translated text", "judge model")} <= flow, flow
+
+
 def test_a_subject_that_is_acted_upon_is_data_not_a_component() -> None:
     spec = plan("The planner agent drafts a summary for the user. The final report is returned "
                 "to the user.")
