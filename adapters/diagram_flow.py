@@ -145,12 +145,12 @@ def _through_routers(edges: list[Edge], order: list[Term]) -> None:
     'GlimpRouter checks the entropy ... High entropy routes to the LLM' draws
     entropy -> GlimpRouter -> LLM, not an arrow from the entropy past the router."""
     routers = {t.key for t in order if _ROUTER.search(t.label)}
-    kinds = {t.key: t.role for t in order}
+    roles = {t.key: t.role for t in order}
     for a, r, kind in list(edges):
         if r not in routers or kind != "data":
             continue
         for e in [e for e in edges if e[0] == a and e[1] != r and e[2] == "data"
-                  and kinds[e[1]] in ("model", "agent")]:
+                  and roles[e[1]] in ("model", "agent")]:
             edges.remove(e)
             add_edge(edges, r, e[1])
 

@@ -23,6 +23,7 @@ from adapters.method_text import (
     singular,
     term_key,
 )
+from application.diagrams.spec import MAX_LABEL_WORDS
 
 _SYSTEM_AFTER = re.compile(r"^\s*\)?\s*(?:(?:overall|training|inference|learning)\s+)?(?:framework|"
                            r"architecture|system|pipeline|approach)\b", re.I)
@@ -237,6 +238,10 @@ def _shortened(body: list[Sentence], lead: int, terms: dict[str, Term]) -> None:
     """A part named once in full is then often called by its one telling word: the
     'candidate text tokens' become 'each candidate', 'the candidates'. Those mentions count
     where nothing else is named."""
+    taken: dict[int, list[tuple[int, int]]] = {}
+    for u in terms.values():
+        for s, a, b in u.spans:
+            taken.setdefault(s, []).append((a, b))
     for t in list(terms.values()):
         words = t.key.split()
         if len(words) < 2 or not t.spans or words[0] in BARE_GENERIC | STOPWORDS or any(
@@ -245,11 +250,9 @@ def _shortened(body: list[Sentence], lead: int, terms: dict[str, Term]) -> None:
         bare = re.compile(rf"\b(?:each|every|all|the|these|those)\s+({words[0]}s?)\b"
                           rf"(?=\s*(?:[,.;:)]|$)|\s+(?:{_FUNCTION_AFTER})\b)", re.I)
         for index, sentence in enumerate(body, lead):
-            if sentence.aside:
-                continue
-            taken = [(a, b) for u in terms.values() for s, a, b in u.spans if s == index]
-            t.spans += [(index, *m.span(1)) for m in bare.finditer(sentence.text)
-                        if not any(a < m.end(1) and m.start(1) < b for a, b in taken)]
+            if not sentence.aside:
+                t.spans += [(index, *m.span(1)) for m in bare.finditer(sentence.text) if not any(
+                    a < m.end(1) and m.start(1) < b for a, b in taken.get(index, ()))]
 
 
 def chain_steps(caption: list[Sentence]) -> list[tuple[int, int, int]]:
@@ -312,7 +315,7 @@ def _stage(terms: dict[str, Term], phrase: str, at: tuple[int, int, int],
     text's own, if it has one by that name); no other term is cued there."""
     words = _used_words(phrase, vocabulary)
     whole = len(words) == len(phrase.split())
-    if not 0 < len(words) <= 4 or not whole and len(words) < 2 or all(
+    if not 0 < len(words) <= MAX_LABEL_WORDS or not whole and len(words) < 2 or all(
             w.lower() in GENERIC for w in words):
         return None  # 'Reconstructed Nodes' is no 'Nodes'
     index, start, end = at
@@ -336,7 +339,7 @@ def _distributed(phrase: str) -> list[tuple[str, str]]:
     tail = items[-1].split()[1:]
     if len(items) < 2 or not tail or any(" " in i for i in items[:-1]):
         return [(i, i) for i in items]
-    head = tail[-1][:len(singular(tail[-1]))]
+    head = tail[-1][:1] + singular(tail[-1])[1:]  # "Models" -> "Model", one each
     return [(" ".join([i.split()[0], *tail[:-1], head]), i) for i in items]
 
 
