@@ -379,6 +379,17 @@ def test_a_caption_chains_stages_are_drawn_in_the_words_the_text_uses() -> None:
                 )["sublabel"] == "DLLM"
 
 
+def test_what_a_caption_chain_produces_is_one_output_each_in_the_singular() -> None:
+    text = ("Data cleaning removes noise from the raw data. Feature mining then finds useful "
+            "signals in the cleaned data. A policy search tries many policies on these "
+            "features. The greedy strategy and the sampling strategy are kept.")
+    spec = plan(text, "Overview. Data Cleaning -> Feature Mining -> Policy Search, producing "
+                      "Greedy and Sampling Strategies.")
+    assert labels(spec) == ["data cleaning", "feature mining", "policy search",
+                            "greedy strategy", "sampling strategy"]
+    assert [n["role"] for n in spec["nodes"]][-2:] == ["output", "output"]
+
+
 def test_a_caption_chain_the_text_names_says_all_the_figure_holds() -> None:
     text = ("The Structure Scorer rates every node of the input graph. The Masking Module hides "
             "the top-rated nodes. The Graph Encoder maps the masked graph to latent codes. The "
