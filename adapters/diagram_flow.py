@@ -23,6 +23,7 @@ Edge = tuple[str, str, str]  # source key, target key, kind
 _CLAUSE = re.compile(r";|,\s*(?:and|but|while|whereas)\b")
 _FROM = re.compile(r"\s*from\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?", re.I)
 _COMPARED = re.compile(r"\b(?:compares|matches|contrasts)\b", re.I)
+_COMPARED_AGAIN = re.compile(r"\b(?:compares|matches|contrasts)\s+(?:them|it)\b", re.I)
 _AGAINST = re.compile(r"\s*(?:with|against|to)\s+(?:the\s+|a\s+|an\s+|its\s+)?", re.I)
 _INTO = re.compile(r"\s*(?:in)?to\s+(?:the\s+|a\s+|an\s+)?", re.I)  # "A maps X to Y": Y from A
 # "combines the visual features and the geometric features": the next item of a list
@@ -95,6 +96,8 @@ _FROM_JUDGE = re.compile(r"^\s*(?:from|by)\s+(?:the\s+|a\s+|an\s+)?$", re.I)
 _ON_DATA = re.compile(r"^\s*on\s+(?:its\s+|their\s+|the\s+|a\s+|an\s+)?$", re.I)
 _BY_MEANS = re.compile(r"^\s*(?:via|using|with|through)\s+(?:the\s+|a\s+|an\s+)?$", re.I)
 # "The SSA module then captures ...": on from what the sentence before made
+_FRONTED = re.compile(r"^\s*(?:given|after|before|when|once|for|with|using|in|during|at)\b",
+                      re.I)
 _ROUTER = re.compile(r"(?:router|routing|dispatcher|gate|gating|selector)$", re.I)
 _THEN = re.compile(r"^\s*(?:\([^()]*\)\s*)?(?:module|block|layer|network|model|stage)?\s*"
                    r"(?:then|next|subsequently)\b", re.I)
@@ -249,6 +252,8 @@ def _flows(order: list[Term], sentences: list[Sentence]
         source = None  # where the flow stands: "A checks X and returns Y" -> Y comes from A
         hub = None  # "B combines X and Y": each item listed after the verb flows into B
         # (as (B, way, the verb's words, the list so far))
+        subjects: list[str] = []  # "A and B both receive X": X goes into each of them
+        acted = False  # a verb of flow came: what is listed after it is no subject
         for i, ((a_start, a_end, a), (b_start, _, b)) in enumerate(zip(spans, spans[1:])):
             between = text[a_end:b_start]
             if hub and _next_item(between, hub[3], hub[2]):
@@ -267,20 +272,42 @@ def _flows(order: list[Term], sentences: list[Sentence]
                 made = _PRODUCE.search(between) or _INTO.fullmatch(between)  # "maps X to Y"
                 flows.append((source if source and made else a, b, s))
                 hub = (flows[-1][0], 1, between, "") if _PRODUCE.search(between) else None
+                flows += [(k, b, s) for k in subjects[:-1] if flows[-1][0] == a]
                 source = None
             elif way < 0:
                 # "A extracts X from Y": Y goes into A, which made X of it
                 made_of = _FROM.fullmatch(between) and flows and flows[-1][1:] == (a, s)
                 flows.append((b, flows[-1][0] if made_of else a, s))
                 hub = (a, -1, between, "") if _PROCESS.search(between) else None
+                flows += [(b, k, s) for k in subjects[:-1] if not made_of]
                 source = a
             elif source is None and not between.lstrip().startswith(","):
                 source = a  # the subject: "A checks X" (not the "Given X," before it)
+            acted = acted or bool(way)
+            joined = _LISTED.fullmatch(between) and (  # "Given a query, the retriever ...":
+                "," not in between or subjects or not _FRONTED.match(text))  # no list
+            subjects = (subjects or [a]) + [b] if not acted and joined else []
+        flows += _compared_again(spans, text, s)
         paired, listed, starts = _respectively(spans, text, s)
         flows = [f for f in flows if f[2] != s or not {f[0], f[1]} <= listed] + paired
         branches |= starts
     return (flows + _ordinal_steps(by_sentence, roles, sentences),
             frozenset(branches | _told_alike(by_sentence, sentences)))
+
+
+def _compared_again(spans: list[tuple[int, int, str]], text: str, s: int
+                    ) -> list[tuple[str, str, int]]:
+    """'The distillation loss compares the predictions with the soft targets, and the
+    cross-entropy loss compares them with the labels': 'them' are what was compared first,
+    the predictions, which flow into the second loss too."""
+    first = _COMPARED.search(text)
+    compared = next((k for start, _, k in spans if first and start > first.end()), None)
+    found = []
+    for again in _COMPARED_AGAIN.finditer(text):
+        subject = [k for _, end, k in spans if end <= again.start()]
+        if compared and subject and subject[-1] != compared:
+            found.append((compared, subject[-1], s))
+    return found
 
 
 def _told_alike(by_sentence: dict[int, list[tuple[int, int, str]]], sentences: list[Sentence]
@@ -427,9 +454,12 @@ def _link_unreached(edges: list[Edge], order: list[Term], slots: dict[str, int],
     for i, k in enumerate(keys[1:], 1):
         if k in branches and any(b in branches for b in keys[:i]):
             continue  # a branch beside an earlier one: reading order does not feed it
+        if k.startswith("ground truth") and any(s == k for s, _, _ in edges):
+            continue  # ground truth comes from the data set, not from the step before it
         sources = _previous(keys, i, parallel)
-        if not any(t == k for _, t, _ in edges) or keys[i - 1] in parallel and k not in parallel:
-            for source in sources:
+        fed = {s for s, t, _ in edges if t == k}
+        if not fed or keys[i - 1] in parallel and k not in parallel and not fed & set(sources):
+            for source in sources:  # siblings fan in, unless one of them is said to feed it
                 add_edge(edges, source, k)
     ends = {t.key for t in order if t.role in ("output", "loss")}
     roles = {t.key: t.role for t in order}

@@ -220,7 +220,7 @@ HEADS: dict[str, str] = {
     **dict.fromkeys("""encoder decoder network model transformer backbone layer block head
         predictor estimator adapter projector classifier generator discriminator retriever
         reranker detector mlp llm vlm mllm slm lm cnn gnn gcn vit rnn lstm gru unet u-net vae
-        autoencoder embedder""".split(), "model"),
+        autoencoder embedder teacher student""".split(), "model"),
     **dict.fromkeys("""agent critic planner solver proposer verifier controller executor policy
         judge actor reasoner client""".split(), "agent"),
     **dict.fromkeys("""module tokenizer router selector extractor aggregator scorer attention

@@ -213,6 +213,22 @@ def test_a_product_named_by_a_parts_act_comes_from_that_part() -> None:
             ("translated text", "judge model")} <= flow, flow
 
 
+def test_distillation_draws_what_each_model_and_each_loss_takes() -> None:
+    spec = plan("A large teacher model and a small student model both receive the same input "
+                "batch. The teacher produces soft targets, and the student produces "
+                "predictions. The distillation loss compares the predictions with the soft "
+                "targets, and the cross-entropy loss compares them with the ground-truth "
+                "labels. Only the student is updated.")
+    assert {n["label"]: n["role"] for n in spec["nodes"]}["Student"] == "model"
+    assert set(arrows(spec, lower=True)) == {
+        ("input batch", "large teacher model", "data"), ("input batch", "student", "data"),
+        ("large teacher model", "soft targets", "data"), ("student", "predictions", "data"),
+        ("predictions", "distillation loss", "data"), ("soft targets", "distillation loss", "data"),
+        ("predictions", "cross-entropy loss", "data"),
+        ("ground-truth labels", "cross-entropy loss", "data"),
+        ("distillation loss", "student", "feedback")}
+
+
 def test_a_subject_that_is_acted_upon_is_data_not_a_component() -> None:
     spec = plan("The planner agent drafts a summary for the user. The final report is returned "
                 "to the user.")
