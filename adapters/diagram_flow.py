@@ -24,6 +24,8 @@ _CLAUSE = re.compile(r";|,\s*(?:and|but|while|whereas)\b")
 _FROM = re.compile(r"\s*from\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?", re.I)
 _COMPARED = re.compile(r"\b(?:compares|matches|contrasts)\b", re.I)
 _COMPARED_AGAIN = re.compile(r"\b(?:compares|matches|contrasts)\s+(?:them|it)\b", re.I)
+_AND_VERB = re.compile(r"^\s*and\s+(?:then\s+|also\s+)?[a-z]+(?:es|s)\b")
+_WITH = re.compile(r"\s*(?:with|together with)\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?", re.I)
 _AGAINST = re.compile(r"\s*(?:with|against|to)\s+(?:the\s+|a\s+|an\s+|its\s+)?", re.I)
 _INTO = re.compile(r"\s*(?:in)?to\s+(?:the\s+|a\s+|an\s+)?", re.I)  # "A maps X to Y": Y from A
 # "combines the visual features and the geometric features": the next item of a list
@@ -48,6 +50,7 @@ _PROCESS = re.compile(r"\b(?:process(?:es)?|maps?|encodes?|takes?|receives?|cons
                       r"analy[sz]es?|attends? to|operates? on|uses?|leverages?|queries|"
                       r"applies|translates|transcribes|classifies|scores|ranks|filters|"
                       r"check(?:s|ing)|verifies|evaluates|denoises|summari[sz]es|parses|"
+                      r"searches|looks?\s+up|"
                       r"answers|solves|"
                       r"decodes|segments|recogni[sz]es|inspects|critiques|reviews|compares|"
                       r"matches|contrasts)\b")
@@ -277,7 +280,8 @@ def _flows(order: list[Term], sentences: list[Sentence]
             elif way < 0:
                 # "A extracts X from Y": Y goes into A, which made X of it
                 made_of = _FROM.fullmatch(between) and flows and flows[-1][1:] == (a, s)
-                flows.append((b, flows[-1][0] if made_of else a, s))
+                doer = source if source and _AND_VERB.match(between) else a  # "A encodes X
+                flows.append((b, flows[-1][0] if made_of else doer, s))  # and searches Y"
                 hub = (a, -1, between, "") if _PROCESS.search(between) else None
                 flows += [(b, k, s) for k in subjects[:-1] if not made_of]
                 source = a
@@ -392,12 +396,14 @@ def _respectively(spans: list[tuple[int, int, str]], text: str, s: int
 
 
 def _next_item(between: str, listed: str, verb: str = "") -> bool:
-    """Whether `between` goes on to the next item of a list ('X and Y', 'X, Y'), or of what a
-    comparing `verb` sets side by side ('compares X with Y'); a comma before 'and' ends a
+    """Whether `between` goes on to the next item of a list ('X and Y', 'X, Y'), of what a
+    comparing `verb` sets side by side ('compares X with Y'), or of what a processing verb
+    takes ('searches the index with the query vector'); a comma before 'and' ends a
     clause unless the list already had a comma ('X, Y, and Z'), and a list inside
     parentheses ends with them."""
     return bool(_LISTED.fullmatch(between) or _COMPARED.search(verb) and _AGAINST.fullmatch(
-        between)) and not (_CLAUSE.search(between) and "," not in listed) and not (
+        between) or _PROCESS.search(verb) and _WITH.fullmatch(between)) and not (
+        _CLAUSE.search(between) and "," not in listed) and not (
         "(" in verb and ")" in between)  # "LLM (generates answers), GlimpRouter": list ends
 
 
@@ -449,13 +455,14 @@ def _link_unreached(edges: list[Edge], order: list[Term], slots: dict[str, int],
     if start:
         beside[inputs[0].key] = start  # "Starting from Gaussian noise, the U-Net ..."
     keys = [t.key for t in order if t.key not in beside]
+    stores = {t.key for t in order if t.role == "store"}
     parallel = {k for k in keys if k in siblings or k in slots
                 and skeleton["slots"][slots[k]].get("parallel")}
     for i, k in enumerate(keys[1:], 1):
         if k in branches and any(b in branches for b in keys[:i]):
             continue  # a branch beside an earlier one: reading order does not feed it
-        if k.startswith("ground truth") and any(s == k for s, _, _ in edges):
-            continue  # ground truth comes from the data set, not from the step before it
+        if (k.startswith("ground truth") or k in stores) and any(s == k for s, _, _ in edges):
+            continue  # ground truth, or a store read from, is not fed by the step before it
         sources = _previous(keys, i, parallel)
         fed = {s for s, t, _ in edges if t == k}
         if not fed or keys[i - 1] in parallel and k not in parallel and not fed & set(sources):

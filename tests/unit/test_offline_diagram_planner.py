@@ -229,6 +229,26 @@ def test_distillation_draws_what_each_model_and_each_loss_takes() -> None:
         ("distillation loss", "student", "feedback")}
 
 
+def test_a_retriever_searches_its_index_with_the_query_vector() -> None:
+    spec = plan("Given a user question, the query encoder embeds the question into a query "
+                "vector. The retriever searches the document index with the query vector and "
+                "returns the top-k passages. The generator LLM reads the question together "
+                "with the top-k passages and produces the final answer.")
+    flow = {(a, b) for a, b, _ in arrows(spec, lower=True)}
+    assert {("query vector", "retriever"), ("document index", "retriever"),
+            ("retriever", "top-k passages")} <= flow, flow
+    assert not any(b == "document index" for _, b in flow)  # a store read from is not fed
+
+
+def test_a_second_verb_after_and_has_the_sentences_subject() -> None:
+    spec = plan("Given a query, the dense retriever encodes it with a BERT encoder and searches "
+                "a FAISS index of passage embeddings. The reader model reads the passages and "
+                "writes the answer.")
+    flow = {(a, b) for a, b, _ in arrows(spec, lower=True)}
+    assert ("faiss index", "bert encoder") not in flow
+    assert ("faiss index", "dense retriever") in flow, flow
+
+
 def test_a_subject_that_is_acted_upon_is_data_not_a_component() -> None:
     spec = plan("The planner agent drafts a summary for the user. The final report is returned "
                 "to the user.")
