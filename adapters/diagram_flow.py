@@ -29,8 +29,8 @@ _WITH = re.compile(r"\s*(?:with|together with)\s+(?:the\s+|a\s+|an\s+|its\s+|the
 _AGAINST = re.compile(r"\s*(?:with|against|to)\s+(?:the\s+|a\s+|an\s+|its\s+)?", re.I)
 _INTO = re.compile(r"\s*(?:in)?to\s+(?:the\s+|a\s+|an\s+)?", re.I)  # "A maps X to Y": Y from A
 # "combines the visual features and the geometric features": the next item of a list
-_LISTED = re.compile(r"[\s)]*(?:\([^()]*\)\s*)?(?:,|and|or|as well as|&|,\s*(?:and|or))\s+"
-                     r"(?:the\s+|a\s+|an\s+|its\s+)?", re.I)
+_LISTED = re.compile(r"[\s)]*(?:\([^()]*\)\s*)?(?:(?:,|and|or|as well as|&|,\s*(?:and|or))\s+"
+                     r"(?:the\s+|a\s+|an\s+|its\s+)?|[和与及、])", re.I)
 _PASSIVE_PROCESS = re.compile(r"\b(?:(?:processed|encoded|mapped|consumed|embedded|transformed|"
                               r"converted|handled|analy[sz]ed)\s+(?:by|to|into|through)|"
                               r"(?:fed|passed|sent|forwarded|routed)\s+(?:to|into|through))\b")
@@ -43,7 +43,8 @@ _PASSIVE_PRODUCT = re.compile(r"\b(?:produced|generated|output|returned|predicte
 _PRODUCE = re.compile(r"\b(?:produc|generat|outputs?\b|yield|returns?\b|predicts?\b|emits?\b|"
                       r"creat|construct|results? in|leads? to|obtain|extract|synthesiz|captur|"
                       r"assigns?\b|provides?\b|trains\b|collects\b|gathers\b|proposes\b|"
-                      r"writes\b|drafts\b|samples\b|renders\b)")
+                      r"writes\b|drafts\b|samples\b|renders\b)|"
+                      r"生成|产生|输出|得到|提取|(?:编码|映射|转换|转化|融合)为")  # Chinese: no \b
 _PROCESS = re.compile(r"\b(?:process(?:es)?|maps?|encodes?|takes?|receives?|consumes?|"
                       r"combines|fuses|merges|aggregates|concatenates|integrates|adapts|"
                       r"reads?|embeds?|transforms?|converts?|compress(?:es)?|tokeniz(?:es)?|"
@@ -53,7 +54,7 @@ _PROCESS = re.compile(r"\b(?:process(?:es)?|maps?|encodes?|takes?|receives?|cons
                       r"searches|looks?\s+up|"
                       r"answers|solves|"
                       r"decodes|segments|recogni[sz]es|inspects|critiques|reviews|compares|"
-                      r"matches|contrasts)\b")
+                      r"matches|contrasts)\b|^[将把从]$|接收|读取")  # "A将X", "A从X中"
 _FEED = re.compile(r"\b(?:feeds?|pass(?:es)?|sends?|forwards?|followed by|then|into|"
                    r"before|routes?\s+to|stays?\s+with|(?:is|are)\s+handed\s+(?:over\s+)?to)\b|"
                    r"→|->|然后|接着|随后|输入到|送入")

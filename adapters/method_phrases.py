@@ -33,6 +33,12 @@ _CJK_SPLIT = re.compile(
     r"然而|但是|因此|所以|[的将把被由和与及在对从到并为是以其该此这各每个一了而或后再中上下内若当"
     r"，。、；：！？（）()\s,.;:!?]")
 
+# A head word used as the verb: "将用户指令编码为文本特征" (encodes ... into), "从输入图像中提取视觉
+# 特征" (extracts from), "将文本特征和视觉特征融合。" (fuses, at the clause's end after 将/把)
+_CJK_VERBS = "编码|解码|映射|转换|转化|融合|提取|抽取|聚合|投影|拼接|检索|处理"
+_CJK_VERB = re.compile(rf"(?:{_CJK_VERBS})(?=为|成|到)|(?<=中)(?:{_CJK_VERBS}|获取|得到)")
+_CJK_VERB_LAST = re.compile(rf"([将把][^，。；！？]{{2,40}}?)({_CJK_VERBS})(?=[，。；！？]|$)")
+
 # -- mentions ---------------------------------------------------------------------------
 
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9]*(?:[-'’][A-Za-z0-9]+)*|&")
@@ -371,7 +377,9 @@ def _chinese(index: int, text: str) -> list[Mention]:
     """Chinese phrases: a run of characters between function words, up to a head word;
     adjacent heads make one compound (图像编码器), separated ones each their own phrase."""
     found: list[Mention] = []
-    split = _CJK_SPLIT.sub(lambda m: m[1] or "|", text.replace("|", " "))
+    text = _CJK_VERB.sub(lambda m: "|" * len(m[0]), text.replace("|", " "))
+    text = _CJK_VERB_LAST.sub(lambda m: m[1] + "|" * len(m[2]), text)
+    split = _CJK_SPLIT.sub(lambda m: m[1] or "|" * len(m[0]), text)  # offsets stay the text's
     for chunk in re.finditer(r"[^|]+", split):
         phrase, begin = chunk[0], 0
         for start, end, head in _cjk_heads(phrase):

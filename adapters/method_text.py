@@ -257,8 +257,8 @@ CJK_HEADS: dict[str, str] = {
                     "operation"),
     **dict.fromkeys("记忆 数据库 索引 缓存 知识库".split(), "store"),
     **dict.fromkeys("嵌入 特征 表示 数据集".split(), "data"),
-    **dict.fromkeys("图像 文本 查询 问题 提示 视频 音频 信号 文档".split(), "input"),
-    **dict.fromkeys("掩码 预测 答案 结果 响应 动作".split(), "output"),
+    **dict.fromkeys("图像 文本 查询 问题 提示 视频 音频 信号 文档 指令".split(), "input"),
+    **dict.fromkeys("掩码 预测 答案 回答 结果 响应 动作".split(), "output"),
     **dict.fromkeys("损失 奖励".split(), "loss"),
 }
 CJK_BARE_GENERIC = frozenset(

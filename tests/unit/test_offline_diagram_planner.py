@@ -111,6 +111,16 @@ def test_chinese_text_gives_input_encoder_decoder_mask_in_order() -> None:
     assert spec["nodes"][0]["role"] == "input" and spec["nodes"][-1]["role"] == "output"
 
 
+def test_chinese_verbs_of_flow_give_two_branches_fused_before_the_decoder() -> None:
+    spec = plan("首先，文本编码器将用户指令编码为文本特征。然后，视觉编码器从输入图像中提取视觉特征。"
+                "接着，融合模块将文本特征和视觉特征融合。最后，解码器生成回答。")
+    assert set(arrows(spec)) == {
+        ("用户指令", "文本编码器", "data"), ("文本编码器", "文本特征", "data"),
+        ("输入图像", "视觉编码器", "data"), ("视觉编码器", "视觉特征", "data"),
+        ("文本特征", "融合模块", "data"), ("视觉特征", "融合模块", "data"),
+        ("融合模块", "解码器", "data"), ("解码器", "回答", "data")}
+
+
 def test_a_loop_gives_a_feedback_edge_back_to_the_planner() -> None:
     spec = plan(LOOP)
     by_id = {n["id"]: n["label"] for n in spec["nodes"]}
