@@ -25,6 +25,7 @@ _FROM = re.compile(r"\s*from\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?", re.I)
 _COMPARED = re.compile(r"\b(?:compares|matches|contrasts)\b", re.I)
 _COMPARED_AGAIN = re.compile(r"\b(?:compares|matches|contrasts)\s+(?:them|it)\b", re.I)
 _AND_VERB = re.compile(r"^\s*and\s+(?:then\s+|also\s+)?[a-z]+(?:es|s)\b")
+_BETWEEN = re.compile(r"\s*between\s+(?:the\s+|a\s+|an\s+|its\s+)?", re.I)
 _WITH = re.compile(r"\s*(?:with|together with)\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?", re.I)
 _AGAINST = re.compile(r"\s*(?:with|against|to)\s+(?:the\s+|a\s+|an\s+|its\s+)?", re.I)
 _INTO = re.compile(r"\s*(?:in)?to\s+(?:the\s+|a\s+|an\s+)?", re.I)  # "A maps X to Y": Y from A
@@ -76,7 +77,8 @@ _TURNS_INTO = re.compile(r"^[\s,)]*(?:maps?|encodes?|transforms?|converts?|proje
                          r"compress(?:es)?|embeds?|turns?|decomposes?|splits?|tokeniz(?:es)?|"
                          r"aggregates?|merges?|"
                          r"fuses?|combines?)\s+(?:[\w'’-]+\s+){0,6}"
-                         r"(?:in)?to\s+(?:the\s+|a\s+|an\s+)?$", re.I)
+                         r"(?:in)?to\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+(?:\s+and\s+[\w-]+)?\s+of\s+"
+                         r"(?:the\s+|a\s+|an\s+)?)?$", re.I)  # "to the mean and variance of a"
 _NAMING = re.compile(r"\s*\(\s*|\s*,\s*(?:a|an|the)\s+|\s+or\s+(?:a|an|the)\s+")
 # "A returns its scores (back) to the B": what passes, to label the arrow with
 _HANDS_OVER = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:then\s+|iteratively\s+|also\s+)?"
@@ -269,8 +271,8 @@ def _flows(order: list[Term], sentences: list[Sentence]
                     _FROM_JUDGE.match(between) and _SCORES.search(text[:a_start])):
                 way = 1
             elif (_BY_MEANS.match(between) or _ON_DATA.match(between)) and _UPDATES.search(
-                    text[:a_start]):
-                way = -1  # "updates B via A", "trains B on A"
+                    text[:a_start]) or roles[a] == "loss" and _BETWEEN.fullmatch(between):
+                way = -1  # "updates B via A", "trains B on A", "the KL divergence between B"
             hub = None
             if way > 0:
                 made = _PRODUCE.search(between) or _INTO.fullmatch(between)  # "maps X to Y"
@@ -283,7 +285,10 @@ def _flows(order: list[Term], sentences: list[Sentence]
                 made_of = _FROM.fullmatch(between) and flows and flows[-1][1:] == (a, s)
                 doer = source if source and _AND_VERB.match(between) else a  # "A encodes X
                 flows.append((b, flows[-1][0] if made_of else doer, s))  # and searches Y"
-                hub = (a, -1, between, "") if _PROCESS.search(between) else None
+                made_with = _PASSIVE_PRODUCT.search(between) and i + 2 < len(spans) and \
+                    _WITH.fullmatch(text[spans[i + 1][1]:spans[i + 2][0]])  # "... with the T"
+                hub = (a, -1, between, "") if _PROCESS.search(between) or _BETWEEN.fullmatch(
+                    between) or made_with else None
                 flows += [(b, k, s) for k in subjects[:-1] if not made_of]
                 source = a
             elif source is None and not between.lstrip().startswith(","):
@@ -399,11 +404,13 @@ def _respectively(spans: list[tuple[int, int, str]], text: str, s: int
 def _next_item(between: str, listed: str, verb: str = "") -> bool:
     """Whether `between` goes on to the next item of a list ('X and Y', 'X, Y'), of what a
     comparing `verb` sets side by side ('compares X with Y'), or of what a processing verb
-    takes ('searches the index with the query vector'); a comma before 'and' ends a
+    takes or a product is made with ('searches the index with the query vector', 'is
+    sampled from the posterior with the reparameterization trick'); a comma before 'and' ends a
     clause unless the list already had a comma ('X, Y, and Z'), and a list inside
     parentheses ends with them."""
     return bool(_LISTED.fullmatch(between) or _COMPARED.search(verb) and _AGAINST.fullmatch(
-        between) or _PROCESS.search(verb) and _WITH.fullmatch(between)) and not (
+        between) or (_PROCESS.search(verb) or _PASSIVE_PRODUCT.search(verb)) and _WITH.fullmatch(
+        between)) and not (
         _CLAUSE.search(between) and "," not in listed) and not (
         "(" in verb and ")" in between)  # "LLM (generates answers), GlimpRouter": list ends
 

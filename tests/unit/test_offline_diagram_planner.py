@@ -259,6 +259,18 @@ def test_a_second_verb_after_and_has_the_sentences_subject() -> None:
     assert ("faiss index", "dense retriever") in flow, flow
 
 
+def test_a_vae_samples_its_latent_code_from_the_posterior_the_encoder_maps_to() -> None:
+    spec = plan("The encoder maps the input x to the mean and variance of a Gaussian posterior. "
+                "A latent code z is sampled from the posterior with the reparameterization trick. "
+                "The decoder reconstructs the input from z. The training objective combines the "
+                "reconstruction loss and the KL divergence between the posterior and the prior.")
+    flow = {(a, b) for a, b, _ in arrows(spec, lower=True)}
+    assert {("encoder", "posterior"), ("posterior", "latent code"),
+            ("reparameterization trick", "latent code"), ("posterior", "kl divergence"),
+            ("kl divergence", "training objective")} <= flow, flow
+    assert ("posterior", "encoder") not in flow
+
+
 def test_a_subject_that_is_acted_upon_is_data_not_a_component() -> None:
     spec = plan("The planner agent drafts a summary for the user. The final report is returned "
                 "to the user.")
