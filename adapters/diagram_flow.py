@@ -178,11 +178,11 @@ def _without_shortcuts(edges: list[Edge], order: list[Term], stated: set[tuple[s
 
 def _made_by_name(order: list[Term], flows: list[tuple[str, str, int]]
                   ) -> list[tuple[str, str, int]]:
-    """A product named by the act of a part the text names by its doer ('paraphrased text'
-    and the paraphraser, 'retrieved passages' and the retriever) comes from that part, when
-    the text names nothing else that makes it."""
+    """A product named by the act of a part the text names by its doer or its act
+    ('paraphrased text' and the paraphraser, 'translated text' and the translation model)
+    comes from that part, when the text names nothing else that makes it."""
     doers = {t.key for t in order if t.role in ("model", "agent", "operation")}
-    makers = {_stem(w): k for k in doers for w in k.split() if w.endswith(("er", "or"))}
+    makers = {_stem(w): k for k in doers for w in k.split() if w.endswith(("er", "or", "ion"))}
     made = []
     for t in order:
         act = t.key.split()[0]
@@ -193,8 +193,8 @@ def _made_by_name(order: list[Term], flows: list[tuple[str, str, int]]
 
 
 def _stem(word: str) -> str:
-    """'paraphrased', 'paraphraser' -> 'paraphras'; 'encoded', 'encoder' -> 'encod'."""
-    return re.sub(r"(?:ed|er|or|d|r)$", "", word)
+    """'paraphrased', 'paraphraser' -> 'paraphras'; 'translated', 'translation' -> 'translat'."""
+    return re.sub(r"(?:ed|er|or|ion|d|r)$", "", word)
 
 
 def _made_inputs_are_data(order: list[Term], flows: list[tuple[str, str, int]]) -> None:

@@ -221,6 +221,11 @@ def test_a_product_named_by_a_parts_act_comes_from_that_part() -> None:
     flow = {(a, b) for a, b, _ in arrows(spec, lower=True)}
     assert {("ai-generated text", "translator model"), ("translator model", "translated text"),
             ("translated text", "judge model")} <= flow, flow
+    spec = plan("First, the speech recognizer transcribes the input audio into a transcript. "
+                "Then, the translation model translates the transcript into the target "
+                "language. Finally, the speech "
+                "synthesizer converts the translated text into output speech.")
+    assert ("translation model", "translated text", "data") in arrows(spec, lower=True)
 
 
 def test_distillation_draws_what_each_model_and_each_loss_takes() -> None:
