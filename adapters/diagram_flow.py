@@ -104,6 +104,9 @@ _BY_MEANS = re.compile(r"^\s*(?:via|using|with|through)\s+(?:the\s+|a\s+|an\s+)?
 # "The SSA module then captures ...": on from what the sentence before made
 _FRONTED = re.compile(r"^\s*(?:given|after|before|when|once|for|with|using|in|during|at)\b",
                       re.I)
+_LEVEL = re.compile(r"(?:^|[;,.]\s*|\s)(high|low|large|small|easy|hard|simple|complex)\s+$", re.I)
+_ROUTED = re.compile(r"\s*(?:routes?\s+to|stays?\s+with|(?:is|are)\s+(?:sent|routed|handed"
+                     r"(?:\s+over)?)\s+to)\s+(?:the\s+|a\s+|an\s+)?", re.I)
 _ROUTER = re.compile(r"(?:router|routing|dispatcher|gate|gating|selector)$", re.I)
 _THEN = re.compile(r"^\s*(?:\([^()]*\)\s*)?(?:module|block|layer|network|model|stage)?\s*"
                    r"(?:then|next|subsequently)\b", re.I)
@@ -343,20 +346,29 @@ def _by_sentence(order: list[Term]) -> dict[int, list[tuple[int, int, str]]]:
     return found
 
 
-def flow_labels(order: list[Term], sentences: list[Sentence]) -> dict[tuple[str, str], str]:
+def flow_labels(order: list[Term], sentences: list[Sentence], edges: list[Edge] = ()
+                ) -> dict[tuple[str, str], str]:
     """(source, target) -> what the text says passes between them, where no box shows it:
-    'the solver returns its scores to the proposer' labels that arrow 'scores'."""
+    'the solver returns its scores to the proposer' labels that arrow 'scores', and 'high
+    entropy routes to the LLM' labels it 'high', on the router's arrow where one is between."""
     keys = {t.key for t in order}
     labels: dict[tuple[str, str], str] = {}
     for s, spans in _by_sentence(order).items():
         text = sentences[s].text
         spans = _unnamed(sorted(spans), text)
-        for (_, a_end, a), (b_start, _, b) in zip(spans, spans[1:]):
+        for (a_start, a_end, a), (b_start, _, b) in zip(spans, spans[1:]):
+            level = _LEVEL.search(text[:a_start])  # "High H_init routes to LLM": "high"
+            if level and _ROUTED.fullmatch(text[a_end:b_start]):
+                labels.setdefault((a, b), level[1].lower())
             handed = _HANDS_OVER.fullmatch(text[a_end:b_start])
             what = handed and handed["what"].lower()
             if what and a != b and term_key(what) not in keys and not set(
                     what.split()) & STOPWORDS:
                 labels.setdefault((a, b), what)
+    routers = {t.key for t in order if _ROUTER.search(t.label)}
+    for x, r, _ in edges:  # entropy -> router -> LLM: the router's arrow says "high"
+        for _, b, _ in [e for e in edges if e[0] == r and r in routers and (x, e[1]) in labels]:
+            labels.setdefault((r, b), labels[x, b])
     return labels
 
 

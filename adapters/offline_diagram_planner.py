@@ -110,7 +110,7 @@ class OfflineDiagramPlanner(DiagramPlanner):
                       sublabel=t.short if t.short != t.label else None)  # no "PSV / PSV"
                  for t in order]
         stacked = any(t.repeat for t in order) and len(order) <= 8
-        labels = flow_labels(order, sentences)
+        labels = flow_labels(order, sentences, edges)
         return new_diagram(
             nodes, [edge(ids[a], ids[b], kind, labels.get((a, b))) for a, b, kind in edges],
             [group(gids[label], label) for label in groups],

@@ -186,6 +186,9 @@ def test_a_caption_that_counts_its_parts_says_what_the_figure_holds() -> None:
     assert {("token entropy", "swiftrouter"), ("swiftrouter", "llm"),
             ("swiftrouter", "slm")} <= flow, flow
     assert ("llm", "swiftrouter") not in flow  # a list in parentheses ends with them
+    by_id = {n["id"]: n["label"] for n in spec["nodes"]}
+    assert {by_id[e["target"]]: e["label"] for e in spec["edges"]
+            if by_id[e["source"]] == "SwiftRouter"} == {"LLM": "high", "SLM": "low"}
 
 
 COMPARED_TEXT = (
