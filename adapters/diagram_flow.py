@@ -70,8 +70,8 @@ _HANDED = re.compile(r"\s*(?:\([^()]*\)|\))?\s*(?:(?:is|are)\s+)?(?:then\s+)?"
                      r"supervise|guide|condition|fine-tune))?(?:\s+(?:the|a|an))?\s*", re.I)
 # "A (... from demonstrations) to create B": whatever came before, the purpose makes B of A
 _TO_MAKE = re.compile(r"\bto\s+(?:create|generate|produce|build|construct|form|yield|learn|"
-                      r"obtain|extract|compute|predict)\s+"
-                      r"(?:the\s+|a\s+|an\s+)?$", re.I)
+                      r"obtain|extract|compute|predict|update|train|optimi[sz]e|guide|refine|"
+                      r"supervise)\s+(?:the\s+|a\s+|an\s+)?$", re.I)  # "used to update the B"
 # "A encodes the depth map into B": what A turns something into comes from A
 _TURNS_INTO = re.compile(r"^[\s,)]*(?:maps?|encodes?|transforms?|converts?|projects?|"
                          r"compress(?:es)?|embeds?|turns?|decomposes?|splits?|tokeniz(?:es)?|"

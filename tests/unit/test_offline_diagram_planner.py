@@ -279,6 +279,14 @@ def test_a_vae_samples_its_latent_code_from_the_posterior_the_encoder_maps_to() 
     assert ("posterior", "encoder") not in flow
 
 
+def test_what_is_used_to_update_a_part_feeds_back_into_it() -> None:
+    spec = plan("The agent observes the state of the environment. The policy network maps the "
+                "state to an action. The environment returns a reward and the next state to "
+                "the agent. The value network estimates the expected return, which is used to "
+                "update the policy network.")
+    assert ("expected return", "policy network", "feedback") in arrows(spec, lower=True)
+
+
 def test_a_subject_that_is_acted_upon_is_data_not_a_component() -> None:
     spec = plan("The planner agent drafts a summary for the user. The final report is returned "
                 "to the user.")
