@@ -127,7 +127,7 @@ def flow_edges(order: list[Term], sentences: list[Sentence], slots: dict[str, in
     listed side by side) run in parallel where the text states no flow among them."""
     found, branches = _flows(order, sentences)
     found += _made_by_name(order, found)
-    _made_inputs_are_data(order, found)
+    order = _made_inputs_are_data(order, found)
     roles = {t.key: t.role for t in order}
     read = {t.key: i for i, t in enumerate(order)}
     stated = [(a, b, s) for a, b, s in found
@@ -200,13 +200,22 @@ def _stem(word: str) -> str:
     return re.sub(r"(?:ed|er|or|ion|d|r)$", "", word)
 
 
-def _made_inputs_are_data(order: list[Term], flows: list[tuple[str, str, int]]) -> None:
+def _made_inputs_are_data(order: list[Term], flows: list[tuple[str, str, int]]) -> list[Term]:
     """An input a model or an agent makes ('the proposer learns to synthesize challenging
-    questions') is data inside the figure, not what enters it."""
+    questions') is data inside the figure, not what enters it; so is an output one of them
+    takes in turn ('a critic model scores the draft'), which moves from the end to just
+    after what makes it."""
     makers = {t.key for t in order if t.role in ("model", "agent")}
-    for t in order:
-        if t.role == "input" and any(b == t.key and a in makers for a, b, _ in flows):
+    order = list(order)
+    for t in list(order):
+        taken = t.role == "output" and any(a == t.key and b in makers for a, b, _ in flows)
+        if t.role == "input" and any(b == t.key and a in makers for a, b, _ in flows) or taken:
             t.roles = Counter({"data": 1})
+        maker = next((a for a, b, _ in flows if b == t.key and a != t.key), None)
+        if taken and maker:
+            order.remove(t)
+            order.insert(next(i for i, u in enumerate(order) if u.key == maker) + 1, t)
+    return order
 
 
 def _along(order: list[Term], flows: list[tuple[str, str]]) -> list[Term]:

@@ -287,6 +287,17 @@ def test_what_is_used_to_update_a_part_feeds_back_into_it() -> None:
     assert ("expected return", "policy network", "feedback") in arrows(spec, lower=True)
 
 
+def test_an_answer_a_critic_reads_is_a_draft_between_them_not_the_output() -> None:
+    spec = plan("The LLM generates a draft answer for the question. A critic model scores the "
+                "draft and writes feedback. The LLM revises the draft using the feedback, and "
+                "this loop repeats until the critic accepts the answer.")
+    assert labels(spec) == ["llm", "draft", "critic model"]
+    assert {n["label"]: n["role"] for n in spec["nodes"]}["Draft"] == "data"
+    drawn = set(arrows(spec, lower=True))
+    assert {("llm", "draft", "data"), ("draft", "critic model", "data"),
+            ("critic model", "llm", "feedback")} <= drawn, drawn
+
+
 def test_a_subject_that_is_acted_upon_is_data_not_a_component() -> None:
     spec = plan("The planner agent drafts a summary for the user. The final report is returned "
                 "to the user.")
