@@ -99,6 +99,9 @@ _UPDATES = re.compile(r"\b(?:updat|optimi[sz]|train|refin|fine-tun)\w*\s+(?:the\
 _SCORES = re.compile(r"\b(?:scor|rat|evaluat|judg|assess|rank|grad)\w*\s+(?:the\s+|each\s+|"
                      r"every\s+|all\s+)?$", re.I)
 _FROM_JUDGE = re.compile(r"^\s*(?:from|by)\s+(?:the\s+|a\s+|an\s+)?$", re.I)
+_SENDS = re.compile(r"\b(?:pass|send|forward|feed|route|give|hand|deliver)(?:es|s)?\s+"
+                    r"(?:the\s+|a\s+|an\s+|its\s+|their\s+)?$", re.I)
+_TO = re.compile(r"\s*to\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?", re.I)
 _ON_DATA = re.compile(r"^\s*on\s+(?:its\s+|their\s+|the\s+|a\s+|an\s+)?$", re.I)
 _BY_MEANS = re.compile(r"^\s*(?:via|using|with|through)\s+(?:the\s+|a\s+|an\s+)?$", re.I)
 # "The SSA module then captures ...": on from what the sentence before made
@@ -279,7 +282,9 @@ def _flows(order: list[Term], sentences: list[Sentence]
                 hub = (*hub[:3], hub[3] + between)
                 continue
             way = 0 if len(between) > 100 or _CLAUSE.search(between) else _direction(between)
-            if _AFTER_COMMA.match(between) and _AFTER.match(text[:a_start]) or (
+            sent = _TO.fullmatch(between) and _SENDS.search(text[:a_start])  # "... pass the
+            # encoder features to the matching decoder blocks": from them, not the subject
+            if _AFTER_COMMA.match(between) and _AFTER.match(text[:a_start]) or sent or (
                     _FROM_JUDGE.match(between) and _SCORES.search(text[:a_start])):
                 way = 1
             elif (_BY_MEANS.match(between) or _ON_DATA.match(between)) and _UPDATES.search(
@@ -287,7 +292,7 @@ def _flows(order: list[Term], sentences: list[Sentence]
                 way = -1  # "updates B via A", "trains B on A", "the KL divergence between B"
             hub = None
             if way > 0:
-                made = _PRODUCE.search(between) or _INTO.fullmatch(between)  # "maps X to Y"
+                made = not sent and (_PRODUCE.search(between) or _INTO.fullmatch(between))
                 flows.append((source if source and made else a, b, s))
                 hub = (flows[-1][0], 1, between, "") if _PRODUCE.search(between) else None
                 flows += [(k, b, s) for k in subjects[:-1] if flows[-1][0] == a]
@@ -321,14 +326,16 @@ def _compared_again(spans: list[tuple[int, int, str]], text: str, s: int
                     ) -> list[tuple[str, str, int]]:
     """'The distillation loss compares the predictions with the soft targets, and the
     cross-entropy loss compares them with the labels': 'them' are what was compared first,
-    the predictions, which flow into the second loss too."""
+    the predictions, which flow into the second loss too; with nothing compared before,
+    'it' is what was named just before the loss."""
     first = _COMPARED.search(text)
-    compared = next((k for start, _, k in spans if first and start > first.end()), None)
     found = []
     for again in _COMPARED_AGAIN.finditer(text):
-        subject = [k for _, end, k in spans if end <= again.start()]
-        if compared and subject and subject[-1] != compared:
-            found.append((compared, subject[-1], s))
+        before = [k for _, end, k in spans if end <= again.start()]
+        compared = next((k for start, _, k in spans if start > first.end()), None) \
+            if first.start() < again.start() else before[-2] if len(before) > 1 else None
+        if compared and before and before[-1] != compared:  # "... into the pixel color, and
+            found.append((compared, before[-1], s))  # the loss compares it with ...": it
     return found
 
 

@@ -298,6 +298,22 @@ def test_an_answer_a_critic_reads_is_a_draft_between_them_not_the_output() -> No
             ("critic model", "llm", "feedback")} <= drawn, drawn
 
 
+def test_skip_connections_pass_the_encoder_features_to_the_decoder_blocks() -> None:
+    spec = plan("The encoder downsamples the input image through four convolution blocks. The "
+                "bottleneck processes the coarsest features. The decoder upsamples the features "
+                "through four blocks, and skip connections pass the encoder features to the "
+                "matching decoder blocks. A 1x1 convolution outputs the segmentation mask.")
+    flow = {(a, b) for a, b, _ in arrows(spec, lower=True)}
+    assert ("encoder features", "matching decoder blocks") in flow, flow
+
+
+def test_what_a_loss_compares_it_with_is_what_was_named_before_the_loss() -> None:
+    spec = plan("An MLP maps each point to a color and a density. Volume rendering integrates "
+                "the densities along the ray into the pixel estimate, and the photometric loss "
+                "compares it with the ground-truth pixel.")
+    assert ("pixel estimate", "photometric loss", "data") in arrows(spec, lower=True)
+
+
 def test_a_subject_that_is_acted_upon_is_data_not_a_component() -> None:
     spec = plan("The planner agent drafts a summary for the user. The final report is returned "
                 "to the user.")
