@@ -50,9 +50,12 @@ from application.ports import FigureFailed
 
 Json = dict[str, Any]
 WRAP_FROM = 6            # nodes: a shorter flow stays on one row
-# rows, and whether a group longer than a row is cut into rows of its own or only one
-# far longer than the rest (a cut group is narrower, but its edges turn corners)
-ROW_CHOICES = ((1, False), *((rows, cut) for rows in (2, 3, 4) for cut in (False, True)))
+# rows; whether a group longer than a row is cut into rows of its own or only one far
+# longer than the rest (a cut group is narrower, but its edges turn corners); and whether the
+# rows follow each chain to its end before the next (two branches, one a row) or the nodes'
+# order (a branch's steps beside the other's)
+ROW_CHOICES = ((1, False, False), *((rows, cut, chained) for rows in (2, 3, 4)
+                                    for cut in (False, True) for chained in (False, True)))
 CHOICE_TIMEOUT = 3.0     # s: a wrapped alternative dot spins on is dropped, one row is kept
 WIDE_BAND = (1.5, 2.5)   # width : height that papers favour
 MARGIN = 16
@@ -78,11 +81,11 @@ class GraphvizDiagramLayout(DiagramLayout):
                 or len(spec["nodes"]) < WRAP_FROM:
             return self._laid_out(spec, None)
         laid_out, failures, tried = [], [], []
-        for rows, cut in ROW_CHOICES:
+        for rows, cut, chained in ROW_CHOICES:
             try:  # dot 2.43 crashes, or spins, on some rows through two clusters
                 out = self._laid_out(
                     spec, rows, self.timeout if rows == 1 else min(self.timeout, CHOICE_TIMEOUT),
-                    cut, tried)
+                    cut, tried, chained)
             except FigureFailed as failure:
                 failures.append(failure)
                 continue
@@ -93,12 +96,13 @@ class GraphvizDiagramLayout(DiagramLayout):
         return min(laid_out, key=_cost)
 
     def _laid_out(self, spec: Json, rows: int | None, timeout: float | None = None,
-                  cut: bool = False, tried: list[list[list[str]]] | None = None) -> Json | None:
+                  cut: bool = False, tried: list[list[list[str]]] | None = None,
+                  chained: bool = False) -> Json | None:
         """The spec laid out in `rows` rows (None: as its style says), or None when those
         rows are in `tried` already (else they are added to it)."""
         out = copy.deepcopy(spec)
         out["style"] = style = merged_style(spec.get("style"))
-        plan = _Plan(out, style if rows is None else {**style, "rows": rows}, cut)
+        plan = _Plan(out, style if rows is None else {**style, "rows": rows}, cut, chained)
         if tried is not None:
             if plan.rows in tried:
                 return None
@@ -173,8 +177,9 @@ class _DotCrashed(FigureFailed):
 class _Plan:
     """One spec's dot graph: names, measured sizes and the group tree, and the way back."""
 
-    def __init__(self, spec: Json, style: Json, cut: bool = False) -> None:
-        self.spec, self.style, self.cut = spec, style, cut
+    def __init__(self, spec: Json, style: Json, cut: bool = False, chained: bool = False
+                 ) -> None:
+        self.spec, self.style, self.cut, self.chained = spec, style, cut, chained
         self.names = {n["id"]: f"n{i}" for i, n in enumerate(spec["nodes"])}
         self.sizes = {n["id"]: node_text(n, style).box_size(font_px(style, "label_size"))
                       for n in spec["nodes"]}
@@ -234,7 +239,7 @@ class _Plan:
         count = int(self.style.get("rows") or 1)
         if count < 2 or self.spec["direction"] != "LR":
             return []
-        order = _flow_order(self.spec)
+        order = _flow_order(self.spec, self.chained)
         per_row = -(-len(order) // count)
         groups = self._group_rows(order)
         if len(groups) < 2:
@@ -335,8 +340,9 @@ def _chunks(items: list[str], size: int) -> list[list[str]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def _flow_order(spec: Json) -> list[str]:
-    """Node ids in reading order: along the non-feedback edges, spec order breaking ties."""
+def _flow_order(spec: Json, chained: bool = False) -> list[str]:
+    """Node ids in reading order: along the non-feedback edges, spec order breaking ties (a
+    successor of the node just placed first, if `chained`)."""
     ids = [n["id"] for n in spec["nodes"]]
     incoming = {i: 0 for i in ids}
     for e in spec["edges"]:
@@ -347,7 +353,9 @@ def _flow_order(spec: Json) -> list[str]:
     while len(order) < len(ids):
         if not ready:  # a cycle without a feedback mark: take the first node left
             ready = [next(i for i in ids if i not in order)]
-        current = ready.pop(0)
+        after = {e["target"] for e in spec["edges"] if chained and order
+                 and e["source"] == order[-1] and e["kind"] != "feedback"}
+        current = ready.pop(next((k for k, i in enumerate(ready) if i in after), 0))
         if current in order:
             continue
         order.append(current)

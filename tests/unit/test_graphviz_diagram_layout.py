@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adapters.diagram_geometry import edges_through, overlapping_nodes
+from adapters.diagram_geometry import edge_crossings, edges_through, overlapping_nodes
 from adapters.graphviz_diagram_layout import GraphvizDiagramLayout
 from adapters.house_diagram_stylist import (
     GROUP_LABEL_X,
@@ -182,6 +182,21 @@ def test_unless_told_the_layout_chooses_the_rows_that_give_a_papers_aspect() -> 
     assert 1.2 <= chosen["layout"]["width"] / chosen["layout"]["height"] <= 3  # near 1.5-2.5
     short = laid_out(pipeline("LR", stages=4, rows=None))
     assert "rows" not in short["layout"]  # a short flow stays on one row
+
+
+def test_two_branches_wrapped_into_rows_take_a_row_each_without_crossings() -> None:
+    names = ["User Instruction", "Text Encoder", "Text Features", "Input Image",
+             "Vision Encoder", "Visual Features", "Fusion Module", "Decoder", "Answer"]
+    nodes = [node(f"b{i}", name, "input" if i in (0, 3) else "operation")
+             for i, name in enumerate(names)]
+    links = [(0, 1), (1, 2), (3, 4), (4, 5), (2, 6), (5, 6), (6, 7), (7, 8)]
+    # listed as a text tells them: both inputs first, then each encoder, then each product
+    order = [0, 3, 1, 4, 2, 5, 6, 7, 8]
+    spec = new_diagram([nodes[i] for i in order], [edge(f"b{a}", f"b{b}") for a, b in links])
+    chosen = laid_out(spec)
+    assert chosen["layout"]["rows"] == 3 and edge_crossings(chosen) == 0
+    by_height = sorted(chosen["layout"]["nodes"], key=lambda n: chosen["layout"]["nodes"][n]["y"])
+    assert set(by_height[:3]) in ({"b0", "b1", "b2"}, {"b3", "b4", "b5"})  # a branch a row
 
 
 def test_a_left_to_right_pipeline_is_wide_and_a_top_to_bottom_one_tall() -> None:
