@@ -130,7 +130,7 @@ def flow_edges(order: list[Term], sentences: list[Sentence], slots: dict[str, in
     listed side by side) run in parallel where the text states no flow among them."""
     found, branches = _flows(order, sentences)
     found += _made_by_name(order, found)
-    order = _made_inputs_are_data(order, found)
+    order = _inner_ends_are_data(order, found)
     roles = {t.key: t.role for t in order}
     read = {t.key: i for i, t in enumerate(order)}
     stated = [(a, b, s) for a, b, s in found
@@ -203,7 +203,7 @@ def _stem(word: str) -> str:
     return re.sub(r"(?:ed|er|or|ion|d|r)$", "", word)
 
 
-def _made_inputs_are_data(order: list[Term], flows: list[tuple[str, str, int]]) -> list[Term]:
+def _inner_ends_are_data(order: list[Term], flows: list[tuple[str, str, int]]) -> list[Term]:
     """An input a model or an agent makes ('the proposer learns to synthesize challenging
     questions') is data inside the figure, not what enters it; so is an output one of them
     takes in turn ('a critic model scores the draft'), which moves from the end to just
@@ -383,8 +383,9 @@ def flow_labels(order: list[Term], sentences: list[Sentence], edges: list[Edge] 
                 labels.setdefault((a, b), what)
     routers = {t.key for t in order if _ROUTER.search(t.label)}
     for x, r, _ in edges:  # entropy -> router -> LLM: the router's arrow says "high"
-        for _, b, _ in [e for e in edges if e[0] == r and r in routers and (x, e[1]) in labels]:
-            labels.setdefault((r, b), labels[x, b])
+        if r in routers:
+            for b in [b for a, b, _ in edges if a == r and (x, b) in labels]:
+                labels.setdefault((r, b), labels[x, b])
     return labels
 
 
@@ -436,11 +437,13 @@ def _next_item(between: str, listed: str, verb: str = "") -> bool:
     sampled from the posterior with the reparameterization trick'); a comma before 'and' ends a
     clause unless the list already had a comma ('X, Y, and Z'), and a list inside
     parentheses ends with them."""
-    return bool(_LISTED.fullmatch(between) or _COMPARED.search(verb) and _AGAINST.fullmatch(
-        between) or (_PROCESS.search(verb) or _PASSIVE_PRODUCT.search(verb)) and _WITH.fullmatch(
-        between)) and not (
-        _CLAUSE.search(between) and "," not in listed) and not (
-        "(" in verb and ")" in between)  # "LLM (generates answers), GlimpRouter": list ends
+    goes_on = bool(
+        _LISTED.fullmatch(between)
+        or _COMPARED.search(verb) and _AGAINST.fullmatch(between)
+        or (_PROCESS.search(verb) or _PASSIVE_PRODUCT.search(verb)) and _WITH.fullmatch(between))
+    clause_ends = _CLAUSE.search(between) and "," not in listed
+    closed = "(" in verb and ")" in between  # "LLM (generates answers), GlimpRouter"
+    return goes_on and not clause_ends and not closed
 
 
 def _ordinal_steps(by_sentence: dict[int, list[tuple[int, int, str]]], roles: dict[str, str],
