@@ -20,6 +20,7 @@ from adapters.method_text import (
     NOUN_ING,
     STOPWORDS,
     Sentence,
+    has_cjk,
     is_acronym,
     singular,
     term_key,
@@ -377,6 +378,8 @@ def _chinese(index: int, text: str) -> list[Mention]:
     """Chinese phrases: a run of characters between function words, up to a head word;
     adjacent heads make one compound (图像编码器), separated ones each their own phrase."""
     found: list[Mention] = []
+    if not has_cjk(text):
+        return found  # an English sentence has no head word to look for (a long text's most)
     text = _CJK_VERB.sub(lambda m: "|" * len(m[0]), text.replace("|", " "))
     text = _CJK_VERB_LAST.sub(lambda m: m[1] + "|" * len(m[2]), text)
     split = _CJK_SPLIT.sub(lambda m: m[1] or "|" * len(m[0]), text)  # offsets stay the text's
