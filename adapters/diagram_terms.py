@@ -407,8 +407,13 @@ def _aliases(defined: dict[str, str], keys: set[str], cues: set[str],
         spelling = _spelling(k, initialisms, cues)
         if spelling:
             aliases[k] = spelling
+    holding: dict[str, set[str]] = {}  # word -> the keys that hold it: a longer key fitting
+    for o in keys:  # k shares its first or its last word (a long text has thousands of keys)
+        for w in set(o.split()):
+            holding.setdefault(w, set()).add(o)
     for k in sorted(keys - aliases.keys()):
-        longer = {aliases.get(o, o) for o in keys
+        near = holding.get(k.split()[0], set()) | holding.get(k.split()[-1], set())
+        longer = {aliases.get(o, o) for o in near
                   if o != k and (same(k, o) or _one_word_more(k, o) or _generic_head_added(k, o))}
         longer = longer - systems if len(longer - systems) == 1 else longer
         if len(longer) == 1:
