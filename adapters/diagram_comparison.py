@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from adapters.method_text import HEADS, singular
+from adapters.method_text import HEADS, singular, vocabulary
 from application.diagrams.spec import MAX_LABEL_WORDS, edge, group, new_diagram, node
 
 _VERSUS = re.compile(r"\b(?:vs\.?|versus)(?=\s)|\bcompared (?:to|with)\b|\bin contrast to\b",
@@ -34,13 +34,13 @@ def compared(caption: str, text: str) -> dict[str, Any] | None:
     """The panels' spec when the caption compares approaches panel by panel, else None."""
     if not _VERSUS.search(caption):
         return None
-    vocabulary = {singular(w) for w in _WORD.findall(text)}
+    used = vocabulary(text)
     marks = list(_PANEL.finditer(caption))
     bodies = [caption[m.end():nxt.start() if nxt else len(caption)]
               for m, nxt in zip(marks, [*marks[1:], None])]
     # "uncertain (forking) tokens": the word in parentheses may be the one the text uses
     instead = {w.lower(): alt for w, alt in _ALTERNATIVE.findall(caption)}
-    panels = [p for p in (_panel(body, vocabulary, instead) for body in bodies) if p]
+    panels = [p for p in (_panel(body, used, instead) for body in bodies) if p]
     if len(panels) < 2 or len(panels) != len(bodies):
         return None
     nodes, edges, groups = [], [], []
@@ -57,7 +57,7 @@ def compared(caption: str, text: str) -> dict[str, Any] | None:
     return spec
 
 
-def _panel(body: str, vocabulary: set[str], instead: dict[str, str]
+def _panel(body: str, used: set[str], instead: dict[str, str]
            ) -> tuple[tuple[str, str], list[tuple[str, tuple[str, str]]]] | None:
     """(subject, [(verb, object)]) of a panel's clause: 'AR Order confronts uncertain tokens
     sequentially' -> (AR Order, [(confronts sequentially, Forking Tokens)])."""
@@ -65,24 +65,24 @@ def _panel(body: str, vocabulary: set[str], instead: dict[str, str]
     said = _CLAUSE.match(clause)
     if not said:
         return None
-    subject, thing = (_grounded(said[k], vocabulary, instead) for k in ("subject", "object"))
+    subject, thing = (_grounded(said[k], used, instead) for k in ("subject", "object"))
     if not subject or not thing:
         return None
     verb = " ".join(w for w in said.group("before", "verb", "after") if w)
     acts = [(verb, (thing, "data"))]
     outcome = _LEADS_TO.search(clause)
-    result = outcome and _grounded(outcome[2], vocabulary, instead)
+    result = outcome and _grounded(outcome[2], used, instead)
     if result:
         acts.append((outcome[1], (result, "output")))
     return (subject, HEADS.get(singular(subject.split()[-1]), "operation")), acts
 
 
-def _grounded(phrase: str, vocabulary: set[str], instead: dict[str, str]) -> str | None:
+def _grounded(phrase: str, used: set[str], instead: dict[str, str]) -> str | None:
     """The phrase in words the text uses, titled, a word it does not use swapped for the
     caption's alternative to it; None if that leaves a word the text does not use."""
-    words = [w if singular(w) in vocabulary else instead.get(w.lower(), w)
+    words = [w if singular(w) in used else instead.get(w.lower(), w)
              for w in _WORD.findall(phrase)]
-    if not 0 < len(words) <= MAX_LABEL_WORDS or any(singular(w) not in vocabulary
+    if not 0 < len(words) <= MAX_LABEL_WORDS or any(singular(w) not in used
                                                     for w in words):
         return None
     return " ".join(w if w[:1].isupper() else w[:1].upper() + w[1:] for w in words)

@@ -22,6 +22,7 @@ from adapters.method_text import (
     is_acronym,
     singular,
     term_key,
+    vocabulary,
 )
 from application.diagrams.spec import MAX_LABEL_WORDS
 
@@ -287,7 +288,7 @@ def _chain_stages(sentences: list[Sentence], lead: int, terms: dict[str, Term]) 
     words the text uses, a parenthesised name as its sub-label, and stands where the
     caption puts it. What the chain is said to produce ('..., producing AR and DLLM Base
     Models') are its outputs, one each."""
-    vocabulary = {singular(w) for s in sentences[lead:] for w in re.findall(r"[\w-]+", s.text)}
+    used = vocabulary(" ".join(s.text for s in sentences[lead:]))
     steps = chain_steps(sentences[:lead])
     for index, start, end in steps:
         step = sentences[index].text[start:end]
@@ -295,8 +296,8 @@ def _chain_stages(sentences: list[Sentence], lead: int, terms: dict[str, Term]) 
         if any(t.spans and any(c[0] == index and c[1] <= start and c[2] >= start + len(main)
                                for c in t.cues) for t in terms.values()):
             continue  # 'SBS (Structure-based Scoring)': the text's SBS fills the step
-        stage = _stage(terms, main, (index, start, end), vocabulary)
-        short = _used_words(aside or "", vocabulary)
+        stage = _stage(terms, main, (index, start, end), used)
+        short = _used_words(aside or "", used)
         if stage and 0 < len(short) <= 2:
             stage.short = " ".join(short)
     if steps:
@@ -305,15 +306,15 @@ def _chain_stages(sentences: list[Sentence], lead: int, terms: dict[str, Term]) 
         at = made.start(1) if made else 0
         for item, said in _distributed(made[1]) if made else ():
             at = sentences[index].text.find(said, at)
-            _stage(terms, item, (index, at, at + len(said)), vocabulary, "output")
+            _stage(terms, item, (index, at, at + len(said)), used, "output")
             at += len(said)
 
 
 def _stage(terms: dict[str, Term], phrase: str, at: tuple[int, int, int],
-           vocabulary: set[str], role: str | None = None) -> Term | None:
+           used: set[str], role: str | None = None) -> Term | None:
     """The term a caption's `phrase` names at `at`, made of the words the text uses (the
     text's own, if it has one by that name); no other term is cued there."""
-    words = _used_words(phrase, vocabulary)
+    words = _used_words(phrase, used)
     whole = len(words) == len(phrase.split())
     if not 0 < len(words) <= MAX_LABEL_WORDS or not whole and len(words) < 2 or all(
             w.lower() in GENERIC for w in words):
@@ -343,16 +344,16 @@ def _distributed(phrase: str) -> list[tuple[str, str]]:
     return [(" ".join([i.split()[0], *tail[:-1], head]), i) for i in items]
 
 
-def _used_words(phrase: str, vocabulary: set[str]) -> list[str]:
+def _used_words(phrase: str, used: set[str]) -> list[str]:
     """The words of a phrase the text uses: of 'Big Block or Bidirectional Diffusion', the
     alternatives whose every word it uses ('Bidirectional Diffusion')."""
-    def used(words: list[str]) -> bool:
-        return all(singular(w) in vocabulary for w in words)
+    def known(words: list[str]) -> bool:
+        return all(singular(w) in used for w in words)
     options = [o.split() for o in re.split(r"\s+or\s+", phrase)]
-    kept = [o for o in options if used(o)]
+    kept = [o for o in options if known(o)]
     if len(options) > 1 and kept:
         return kept[0] if len(kept) == 1 else phrase.split()
-    return [w for w in phrase.split() if used([w])]
+    return [w for w in phrase.split() if known([w])]
 
 
 def _abbreviates(words: list[str], key: str) -> bool:

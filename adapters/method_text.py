@@ -264,6 +264,7 @@ CJK_HEADS: dict[str, str] = {
 CJK_BARE_GENERIC = frozenset(
     "网络 模型 模块 特征 表示 嵌入 编码 解码 融合 选择 检索 聚合 工具 结果 数据集".split())
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_WORD = re.compile(r"[\w-]+")
 
 
 def has_cjk(text: str) -> bool:
@@ -282,6 +283,11 @@ def singular(word: str) -> str:
     if w.endswith(("ches", "shes", "xes", "sses")):
         return w[:-2]
     return w[:-1]
+
+
+def vocabulary(text: str) -> set[str]:
+    """The text's words (hyphenated ones whole), singular: what a label may be made of."""
+    return {singular(w) for w in _WORD.findall(text)}
 
 
 def term_key(phrase: str) -> str:
