@@ -61,6 +61,11 @@ def arrows(spec: dict[str, Any], lower: bool = False) -> list[tuple[str, str, st
     return [(by_id[e["source"]], by_id[e["target"]], e["kind"]) for e in spec["edges"]]
 
 
+def pairs(spec: dict[str, Any], lower: bool = False) -> set[tuple[str, str]]:
+    """(source label, target label) of every edge, whatever its kind."""
+    return {(a, b) for a, b, _ in arrows(spec, lower)}
+
+
 def dangling(spec: dict[str, Any]) -> list[str]:
     touched = {e[end] for e in spec["edges"] for end in ("source", "target")}
     return [n["label"] for n in spec["nodes"] if n["id"] not in touched]
@@ -154,7 +159,7 @@ def test_a_part_called_by_its_telling_word_flows_where_the_text_says() -> None:
     scoring = ("We score each candidate by appending it to the output and reading it with the "
                "detector.")
     spec = plan(GUIDED.format(scoring=scoring), GUIDED_CAPTION)
-    flow = {(a, b) for a, b, _ in arrows(spec, lower=True)}
+    flow = pairs(spec, lower=True)
     assert {("paraphraser llm", "candidate text tokens"),
             ("candidate text tokens", "guidance detector"),
             ("guidance detector", "ai-score")} <= flow, flow
@@ -182,7 +187,7 @@ def test_a_caption_that_counts_its_parts_says_what_the_figure_holds() -> None:
     found = labels(spec)
     assert {"swiftrouter", "llm", "slm", "token entropy"} <= set(found)
     assert "kv cache" not in found and "prefix caching mechanism" not in found
-    flow = {(a, b) for a, b, _ in arrows(spec, lower=True)}
+    flow = pairs(spec, lower=True)
     assert {("token entropy", "swiftrouter"), ("swiftrouter", "llm"),
             ("swiftrouter", "slm")} <= flow, flow
     assert ("llm", "swiftrouter") not in flow  # a list in parentheses ends with them
@@ -221,7 +226,7 @@ def test_a_product_named_by_a_parts_act_comes_from_that_part() -> None:
     spec = plan("Our method turns AI-generated text into translated text that no detector "
                 "flags. The translator model reads the AI-generated text and the style prompt. "
                 "The judge model then checks the translated text and returns a score.")
-    flow = {(a, b) for a, b, _ in arrows(spec, lower=True)}
+    flow = pairs(spec, lower=True)
     assert {("ai-generated text", "translator model"), ("translator model", "translated text"),
             ("translated text", "judge model")} <= flow, flow
     spec = plan("First, the speech recognizer transcribes the input audio into a transcript. "
@@ -252,7 +257,7 @@ def test_a_retriever_searches_its_index_with_the_query_vector() -> None:
                 "vector. The retriever searches the document index with the query vector and "
                 "returns the top-k passages. The generator LLM reads the question together "
                 "with the top-k passages and produces the final answer.")
-    flow = {(a, b) for a, b, _ in arrows(spec, lower=True)}
+    flow = pairs(spec, lower=True)
     assert {("query vector", "retriever"), ("document index", "retriever"),
             ("retriever", "top-k passages")} <= flow, flow
     assert not any(b == "document index" for _, b in flow)  # a store read from is not fed
@@ -262,7 +267,7 @@ def test_a_second_verb_after_and_has_the_sentences_subject() -> None:
     spec = plan("Given a query, the dense retriever encodes it with a BERT encoder and searches "
                 "a FAISS index of passage embeddings. The reader model reads the passages and "
                 "writes the answer.")
-    flow = {(a, b) for a, b, _ in arrows(spec, lower=True)}
+    flow = pairs(spec, lower=True)
     assert ("faiss index", "bert encoder") not in flow
     assert ("faiss index", "dense retriever") in flow, flow
 
@@ -272,7 +277,7 @@ def test_a_vae_samples_its_latent_code_from_the_posterior_the_encoder_maps_to() 
                 "A latent code z is sampled from the posterior with the reparameterization trick. "
                 "The decoder reconstructs the input from z. The training objective combines the "
                 "reconstruction loss and the KL divergence between the posterior and the prior.")
-    flow = {(a, b) for a, b, _ in arrows(spec, lower=True)}
+    flow = pairs(spec, lower=True)
     assert {("encoder", "posterior"), ("posterior", "latent code"),
             ("reparameterization trick", "latent code"), ("posterior", "kl divergence"),
             ("kl divergence", "training objective")} <= flow, flow
@@ -303,7 +308,7 @@ def test_skip_connections_pass_the_encoder_features_to_the_decoder_blocks() -> N
                 "bottleneck processes the coarsest features. The decoder upsamples the features "
                 "through four blocks, and skip connections pass the encoder features to the "
                 "matching decoder blocks. A 1x1 convolution outputs the segmentation mask.")
-    flow = {(a, b) for a, b, _ in arrows(spec, lower=True)}
+    flow = pairs(spec, lower=True)
     assert ("encoder features", "matching decoder blocks") in flow, flow
 
 
@@ -446,7 +451,7 @@ def test_the_caption_picks_and_orders_the_components_in_the_texts_own_words() ->
                                                   "action decoder")] == [
         "image encoder", "temporal fusion module", "action decoder"]
     assert "recurrent baseline" not in found and not any("spectral" in f for f in found)
-    flow = {(a, b) for a, b, _ in arrows(spec, lower=True)}
+    flow = pairs(spec, lower=True)
     assert {("image encoder", "temporal fusion module"),
             ("temporal fusion module", "action decoder")} <= flow
 
@@ -456,7 +461,7 @@ def test_a_caption_chain_may_shorten_the_texts_words() -> None:
             "reconstructs the node features from the latent codes. The graph encoder is a GNN; "
             "the reconstruction loss compares the node features.")
     spec = plan(text, "Overview. Input Graph -> Enc -> Dec -> Reconstruction.")
-    flow = {(a, b) for a, b, _ in arrows(spec, lower=True)}
+    flow = pairs(spec, lower=True)
     assert ("graph encoder", "decoder module") in flow
 
 
@@ -472,7 +477,7 @@ def test_a_caption_chains_stages_are_drawn_in_the_words_the_text_uses() -> None:
     stages = ["ar pretraining", "code pretraining", "small block diffusion",
               "bidirectional diffusion"]
     assert labels(spec) == [*stages, "ar base model", "dllm base model"]
-    assert {(a, b) for a, b, _ in arrows(spec, lower=True)} == {
+    assert pairs(spec, lower=True) == {
         *zip(stages, stages[1:]), ("bidirectional diffusion", "ar base model"),
         ("bidirectional diffusion", "dllm base model")}
     assert [n["role"] for n in spec["nodes"]][-2:] == ["output", "output"]
@@ -643,7 +648,7 @@ def test_a_group_named_after_a_module_draws_that_module_around_its_parts() -> No
     inside = {n["label"]: groups.get(n["group"]) for n in spec["nodes"]}
     assert "Signal Tokenizer" not in inside
     assert inside["Temporal Tokenizer"] == inside["Spatial Tokenizer"] == "Signal Tokenizer"
-    flow = {(a, b) for a, b, _ in arrows(spec)}
+    flow = pairs(spec)
     assert ("Signal Filter", "Temporal Tokenizer") in flow
     assert all(list(groups.values()).count(label) == 1 for label in groups.values())
     sizes = [sum(n["group"] == g for n in spec["nodes"]) for g in groups]
@@ -674,7 +679,7 @@ def test_the_caption_s_titled_panels_group_what_they_name(caption: str,
 
 def test_each_item_a_verb_lists_flows_and_what_a_module_encodes_a_thing_into_comes_from_it(
         ) -> None:
-    flow = {(a, b) for a, b, _ in arrows(plan(FUSION, "Overview. Image and depth encoders."))}
+    flow = pairs(plan(FUSION, "Overview. Image and depth encoders."))
     assert {("Image Encoder", "Visual Features"), ("Depth Encoder", "Geometric Features"),
             ("Visual Features", "Fusion Module"), ("Geometric Features", "Fusion Module")} <= flow
 
@@ -687,7 +692,7 @@ def test_a_second_input_the_caption_names_starts_its_own_branch() -> None:
     spec = plan(text, "Overview: the input image and the question are encoded and fused.")
     roles = {n["label"]: n["role"] for n in spec["nodes"]}
     assert roles["Input Image"] == roles["Question"] == "input"
-    flow = {(a, b) for a, b, _ in arrows(spec)}
+    flow = pairs(spec)
     assert {("Input Image", "Image Encoder"), ("Question", "Text Encoder"),
             ("Visual Features", "Fusion Module"), ("Text Features", "Fusion Module")} <= flow
     assert not any("Question" in pair and "Input Image" in pair for pair in flow)
@@ -736,8 +741,8 @@ def test_what_flows_into_a_block_reaches_every_part_it_lists_side_by_side() -> N
     spec = plan(text, "Overview. Graph Metrics (Node Importance, Redundancy, Robustness) "
                       "characterize the concept graph.")
     assert "graph metrics module" not in labels(spec)  # the group shows the block
-    pairs = {(a, b) for a, b, _ in arrows(spec)}
-    assert {("Concept Graph", m) for m in ("Node Importance", "Redundancy", "Robustness")} <= pairs
+    drawn = pairs(spec)
+    assert {("Concept Graph", m) for m in ("Node Importance", "Redundancy", "Robustness")} <= drawn
 
 
 def test_a_block_s_parts_run_before_what_follows_it_when_the_caption_names_only_the_block(
@@ -865,7 +870,7 @@ def test_no_arrow_repeats_a_flow_the_text_states_through_data() -> None:
     spec = plan("The proposer agent generates QA pairs, which the solver agent attempts to solve. "
                 "The proposer agent feeds the solver agent. The solver agent returns the "
                 "predictions.")
-    flow = {(a, b) for a, b, _ in arrows(spec)}
+    flow = pairs(spec)
     assert {("Proposer Agent", "QA Pairs"), ("QA Pairs", "Solver Agent")} <= flow
     assert ("Proposer Agent", "Solver Agent") not in flow
 
@@ -901,7 +906,7 @@ def test_two_branches_told_side_by_side_pair_up_item_by_item_and_fuse() -> None:
     nodes = {n["label"]: n.get("sublabel") for n in spec["nodes"]}
     assert nodes["Image Encoder"] == "ViT" and nodes["Text Encoder"] == "BERT"
     assert "ViT" not in nodes and "BERT" not in nodes
-    flow = {(a, b) for a, b, _ in arrows(spec)}
+    flow = pairs(spec)
     assert {("Image Encoder", "Image Embeddings"), ("Text Encoder", "Text Embeddings"),
             ("Image Embeddings", "Fusion Transformer"),
             ("Text Embeddings", "Fusion Transformer")} <= flow
@@ -927,7 +932,7 @@ def test_a_client_trains_its_model_on_its_data_and_the_server_sends_the_result_b
     spec = plan("Each client trains a local model on its private data and uploads the model "
                 "update to the server. The server aggregates the updates into a global model "
                 "and sends it back to the clients for the next round.")
-    flow = {(a, b) for a, b, _ in arrows(spec)}
+    flow = pairs(spec)
     assert {("Client", "Local Model"), ("Private Data", "Local Model"),
             ("Model Update", "Server"), ("Server", "Global Model")} <= flow
 
@@ -940,7 +945,7 @@ def test_a_short_text_s_parts_need_no_head_word_a_list_knows() -> None:
     roles = {n["label"]: n["role"] for n in spec["nodes"]}
     assert {"Speech Recognizer", "Transcript", "Speech Synthesizer"} <= set(roles)
     assert roles["Input Audio"] == "input" and roles["Translated Text"] == "data"
-    flow = {(a, b) for a, b, _ in arrows(spec)}
+    flow = pairs(spec)
     assert {("Input Audio", "Speech Recognizer"), ("Speech Recognizer", "Transcript"),
             ("Transcript", "Translation Model")} <= flow
 
@@ -950,7 +955,7 @@ def test_what_a_module_extracts_from_the_input_passes_through_it() -> None:
                 "image. A feature pyramid network fuses the feature maps. The detection head "
                 "classifies the candidate boxes.")
     assert {n["label"]: n.get("sublabel") for n in spec["nodes"]}["Backbone"] == "ResNet-50"
-    flow = {(a, b) for a, b, _ in arrows(spec)}
+    flow = pairs(spec)
     assert {("Input Image", "Backbone"), ("Backbone", "Multi-Scale Feature Maps")} <= flow
     assert ("Input Image", "Multi-Scale Feature Maps") not in flow
 
@@ -959,7 +964,7 @@ def test_what_a_generator_maps_noise_to_is_drawn_with_its_qualifier() -> None:
     spec = plan("The generator network maps random noise to fake images. The discriminator "
                 "network receives both real images and fake images and outputs a realism "
                 "score.")
-    flow = {(a, b) for a, b, _ in arrows(spec)}
+    flow = pairs(spec)
     assert {("Random Noise", "Generator Network"), ("Generator Network", "Fake Images"),
             ("Fake Images", "Discriminator Network"),
             ("Real Images", "Discriminator Network")} <= flow
@@ -981,7 +986,7 @@ def test_a_cycle_between_two_parts_breaks_before_the_loss_not_after_it() -> None
     roles = {n["label"]: n["role"] for n in spec["nodes"]}
     assert list(roles)[-1] == "Photometric Loss"
     assert roles["Volume Rendering"] == "model" and roles["Pixel Color"] == "data"  # no "-or"
-    assert ("MLP", "Pixel Color") in {(a, b) for a, b, _ in arrows(spec)}
+    assert ("MLP", "Pixel Color") in pairs(spec)
 
 
 def test_a_model_named_in_apposition_fills_its_part_and_a_pair_type_is_no_list_of_parts(
@@ -993,7 +998,7 @@ def test_a_model_named_in_apposition_fills_its_part_and_a_pair_type_is_no_list_o
     nodes = {n["label"]: n.get("sublabel") for n in spec["nodes"]}
     assert nodes["Image Encoder"] == "ResNet" and nodes["Text Encoder"] == "Transformer"
     assert not {"Vision Transformer", "Transformer", "ResNet"} & set(nodes)
-    flow = {(a, b) for a, b, _ in arrows(spec)}
+    flow = pairs(spec)
     assert {("Image Encoder", "Image Embedding"), ("Text Encoder", "Text Embedding")} <= flow
 
 
@@ -1023,7 +1028,7 @@ def test_a_loss_takes_what_it_compares_and_ground_truth_is_no_output() -> None:
                 "cross-entropy loss compares them with the ground-truth labels.")
     roles = {n["label"]: n["role"] for n in spec["nodes"]}
     assert roles["Ground-Truth Labels"] != "output"
-    flow = {(a, b) for a, b, _ in arrows(spec)}
+    flow = pairs(spec)
     assert {("Predictions", "Distillation Loss"), ("Soft Targets", "Distillation Loss"),
             ("Ground-Truth Labels", "Cross-Entropy Loss")} <= flow
 
@@ -1039,7 +1044,7 @@ def test_branches_told_alike_do_not_feed_each_other_and_meet_where_their_product
     spec = plan("The image encoder maps each image to an image embedding. The text encoder maps "
                 "each text to a text embedding. The text embedding is projected by the linear "
                 "projection into the shared space.")
-    flow = {(a, b) for a, b, _ in arrows(spec)}
+    flow = pairs(spec)
     assert not {("Image Embedding", "Text Encoder"), ("Image Encoder", "Text Encoder")} & flow
     assert {("Image Encoder", "Image Embedding"), ("Text Encoder", "Text Embedding"),
             ("Image Embedding", "Linear Projection")} <= flow
@@ -1056,7 +1061,7 @@ def test_losses_a_training_objective_combines_flow_into_it() -> None:
     spec = plan("The encoder maps the input image to a latent vector. The decoder reconstructs "
                 "the image from the latent vector. The training objective combines the "
                 "reconstruction loss and the KL divergence.")
-    flow = {(a, b) for a, b, _ in arrows(spec)}
+    flow = pairs(spec)
     assert {("Reconstruction Loss", "Training Objective"),
             ("KL Divergence", "Training Objective")} <= flow
 
